@@ -1,0 +1,33 @@
+# make run   install the toolkit, validate the graph and run every canned query
+# make test  install with the test extras, lint, run the tests
+# make lint  lint only
+# Each target creates .venv with python3.11 when it is missing. A stamp per install
+# keeps pip from running again until pyproject.toml changes.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint
+
+run: $(VENV)/.installed-run
+	$(BIN)/kg validate
+	$(BIN)/kg query --all
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run

@@ -1,0 +1,210 @@
+"""The ``kg`` command line: parse options, call one library function, print.
+
+Library errors (KgError) become ``kg: <message>`` on stderr and exit code 2 here and
+nowhere else; a validation that finds violations exits 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import Graph
+
+from kg import __version__
+from kg.errors import KgError, ParameterError
+from kg.loading import load_files, load_graph
+from kg.queries import QueryFile, get_query, list_queries, load_query_file, run_query
+from kg.reporting import render_report, summary_line
+from kg.results import FORMATS, format_result
+from kg.validation import validate
+
+__all__ = ["main"]
+
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+
+
+class _Group(click.Group):
+    """Turns the library's errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgError as error:
+            click.echo(f"kg: {error}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kg")
+def main() -> None:
+    """Validate and query the siege626 knowledge graph (the siege of Constantinople, 626)."""
+
+
+@main.command("validate", short_help="Check the data against the shapes and quality checks.")
+@click.argument("data_files", nargs=-1, type=click.Path(path_type=Path), metavar="[DATA_FILE]...")
+@click.option(
+    "--ontology",
+    "ontology_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Ontology file, repeatable. Default: ontology/siege626.ttl and ontology/alignments.ttl.",
+)
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="SHACL shapes file. Default: ontology/shapes.ttl.",
+)
+@click.option(
+    "--checks",
+    "checks_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Directory of *-violation.rq quality checks. Default: queries/qc/.",
+)
+@click.pass_context
+def validate_command(
+    ctx: click.Context,
+    data_files: tuple[Path, ...],
+    ontology_files: tuple[Path, ...],
+    shapes: Path | None,
+    checks_dir: Path | None,
+) -> None:
+    """Check DATA_FILEs (default: data/siege626.ttl) against the shapes and quality checks.
+
+    The quality checks (*-violation.rq) run over ontology + data; any row one
+    returns is a violation.
+
+    Exit status: 0 when the data conforms, 1 when it does not (the report says why),
+    2 when a file is missing or malformed.
+    """
+    report = validate(
+        data_paths=list(data_files) or None,
+        ontology_paths=list(ontology_files) or None,
+        shapes_path=shapes,
+        qc_dir=checks_dir,
+    )
+    click.echo(render_report(report) if report.violations else summary_line(report), nl=False)
+    if not report.violations:
+        click.echo()
+    ctx.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command("query", short_help="Run a canned or ad hoc SPARQL query.")
+@click.argument("name", required=False)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Value of a query parameter, repeatable. Default: the value the query's header gives.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; csv, tsv and json are the SPARQL 1.1 results formats.",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the canned queries, then exit.")
+@click.option("--all", "run_all", is_flag=True, help="Run every canned query with its defaults.")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Run the SPARQL query in FILE instead of a canned one.",
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Turtle file to query, repeatable. Default: the ontology and data files.",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Directory of canned queries. Default: queries/.",
+)
+def query_command(
+    name: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    list_only: bool,
+    run_all: bool,
+    query_file: Path | None,
+    data_files: tuple[Path, ...],
+    queries_dir: Path | None,
+) -> None:
+    """Run the canned query NAME (see --list), every canned query (--all) or a file (--file)."""
+    chosen = [name is not None, list_only, run_all, query_file is not None]
+    if sum(chosen) != 1:
+        raise click.UsageError("give exactly one of NAME, --list, --all or --file")
+    if list_only:
+        click.echo(render_listing(list_queries(queries_dir)), nl=False)
+        return
+    graph = load_files(data_files) if data_files else load_graph()
+    if run_all:
+        click.echo(run_every_query(graph, list_queries(queries_dir), output_format), nl=False)
+        return
+    query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
+    result = run_query(graph, query, parse_param_options(params))
+    click.echo(format_result(result, output_format), nl=False)
+
+
+def parse_param_options(options: Sequence[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings to a mapping; a name given twice is an error."""
+    params: dict[str, str] = {}
+    for option in options:
+        key, separator, value = option.partition("=")
+        key = key.strip()
+        if not separator or not key:
+            raise ParameterError(f"--param expects NAME=VALUE, got {option!r}")
+        if key in params:
+            raise ParameterError(f"parameter '{key}' given twice")
+        params[key] = value
+    return params
+
+
+def render_listing(queries: Sequence[QueryFile]) -> str:
+    """Each query's name and question, then one line per parameter with its default."""
+    if not queries:
+        return "(no canned queries)\n"
+    width = max(len(query.name) for query in queries)
+    lines = []
+    for query in queries:
+        lines.append(f"{query.name:<{width}}  {query.question}")
+        for parameter in query.parameters:
+            default = parameter.default_text if parameter.default_text is not None else "required"
+            lines.append(
+                f"{'':<{width}}    --param {parameter.name}=… ({parameter.kind}, default "
+                f"{default}) {parameter.description}".rstrip()
+            )
+    return "\n".join(lines) + "\n"
+
+
+def run_every_query(graph: Graph, queries: Sequence[QueryFile], output_format: str) -> str:
+    """Each query's name and question, then its result with default parameters."""
+    blocks = []
+    for query in queries:
+        heading = f"{query.name}: {query.question}"
+        required = [p.name for p in query.parameters if p.default is None]
+        if required:
+            body = f"(not run: needs --param {', '.join(required)})\n"
+        else:
+            body = format_result(run_query(graph, query), output_format)
+        blocks.append(f"{heading}\n{body}")
+    return "\n".join(blocks)

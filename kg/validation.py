@@ -1,0 +1,316 @@
+"""Validate the data: SHACL shapes with pyshacl, then the quality-check queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from pyshacl.errors import (
+    ConstraintLoadError,
+    ReportableRuntimeError,
+    RuleLoadError,
+    ShapeLoadError,
+)
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg import resources
+from kg.catalogue import QueryFile, read_query_file
+from kg.errors import ValidationSetupError
+from kg.loading import load_files, new_graph
+from kg.namespaces import KNOWN_PREFIXES, SG, curie
+from kg.queries import run_query
+
+__all__ = ["SourceSentence", "ValidationReport", "Violation", "validate"]
+
+QC_SUFFIX = "-violation"
+
+
+@dataclass(frozen=True)
+class SourceSentence:
+    """A sentence of the source text: its line number (from 1) and its words, if known."""
+
+    number: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result (of any severity) or one row of a quality check.
+
+    Terms are shown as CURIEs. ``constraint`` is the SHACL constraint component or
+    ``check NAME``; ``shape`` is the shape or the check's file name.
+    """
+
+    focus_node: str
+    path: str | None
+    message: str
+    constraint: str
+    shape: str
+    severity: str
+    value: str | None
+    sentences: tuple[SourceSentence, ...]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What was checked and what failed; ``conforms`` ignores SHACL warnings and infos."""
+
+    conforms: bool
+    data_triples: int
+    ontology_triples: int
+    shape_count: int
+    checks: tuple[str, ...]
+    violations: tuple[Violation, ...]
+
+
+# For each node the source speaks of, the sentences that say it.
+Sentences = Mapping[Node, tuple[SourceSentence, ...]]
+
+
+def validate(
+    data_paths: Sequence[Path | str] | None = None,
+    ontology_paths: Sequence[Path | str] | None = None,
+    shapes_path: Path | str | None = None,
+    qc_dir: Path | str | None = None,
+    source_text_path: Path | str | None = None,
+) -> ValidationReport:
+    """Validate data against the shapes and the quality checks; each default is the shipped file.
+
+    SHACL runs with SHACL-AF enabled and no inference; SHACL-SPARQL constraints run too.
+    Quality checks are ``*-violation.rq`` queries run over ontology + data: each row fails.
+    """
+    data = load_files(data_paths if data_paths is not None else [resources.data_path()])
+    ontology = load_files(
+        ontology_paths if ontology_paths is not None else resources.ontology_paths()
+    )
+    shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
+    union = new_graph()
+    union += ontology
+    union += data
+    prefixes = _report_prefixes(shapes)
+    sentences = _sentence_index(union, _source_lines(source_text_path))
+
+    violations = _run_shacl(data, ontology, shapes, sentences, prefixes)
+    checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
+    for check in checks:
+        violations += _run_check(union, check, sentences, prefixes)
+    return ValidationReport(
+        conforms=not any(v.severity == "Violation" for v in violations),
+        data_triples=len(data),
+        ontology_triples=len(ontology),
+        shape_count=_count_shapes(shapes),
+        checks=tuple(_check_name(check) for check in checks),
+        violations=tuple(violations),
+    )
+
+
+def _report_prefixes(shapes: Graph) -> dict[str, str]:
+    """The known prefixes, plus sh: and the prefixes the shapes file declares for its shapes."""
+    prefixes = {**KNOWN_PREFIXES, "sh": str(SH)}
+    for prefix, namespace in shapes.namespaces():
+        if prefix and prefix not in prefixes and str(namespace) not in prefixes.values():
+            prefixes[prefix] = str(namespace)
+    return prefixes
+
+
+def _show(term: Node | None, prefixes: Mapping[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return curie(str(term), prefixes)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _run_shacl(
+    data: Graph, ontology: Graph, shapes: Graph, sentences: Sentences, prefixes: Mapping[str, str]
+) -> list[Violation]:
+    try:
+        _, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            advanced=True,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError) as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        raise ValidationSetupError(f"shapes: {lines[0]}") from None
+    if not isinstance(results, Graph):
+        raise ValidationSetupError("shapes: pyshacl returned no results graph")
+    violations = [
+        _shacl_violation(results, shapes, result, sentences, prefixes)
+        for result in results.subjects(RDF.type, SH.ValidationResult)
+    ]
+    return sorted(violations, key=lambda v: (v.focus_node, v.shape, v.constraint, v.path or ""))
+
+
+def _shacl_violation(
+    results: Graph,
+    shapes: Graph,
+    result: Node,
+    sentences: Sentences,
+    prefixes: Mapping[str, str],
+) -> Violation:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    severity = results.value(result, SH.resultSeverity)
+    messages = sorted(str(message) for message in results.objects(result, SH.resultMessage))
+    return Violation(
+        focus_node=_show(focus, prefixes),
+        path=_path_text(results, path, prefixes) if path is not None else None,
+        message="; ".join(messages) or "constraint not met",
+        constraint=_show(results.value(result, SH.sourceConstraintComponent), prefixes),
+        shape=_shape_name(shapes, results.value(result, SH.sourceShape), prefixes),
+        severity=_local_name(severity) if severity is not None else "Violation",
+        value=_show(value, prefixes) if value is not None else None,
+        sentences=sentences.get(focus, ()) if focus is not None else (),
+    )
+
+
+def _local_name(iri: Node) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _shape_name(shapes: Graph, shape: Node | None, prefixes: Mapping[str, str]) -> str:
+    # A property shape is often a blank node; the node shape that holds it names it better.
+    if isinstance(shape, BNode):
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None:
+            return f"{_show(parent, prefixes)} (property shape)"
+    return _show(shape, prefixes)
+
+
+def _path_text(graph: Graph, path: Node, prefixes: Mapping[str, str]) -> str:
+    """A SHACL property path in SPARQL property-path syntax (``^sg:p``, ``sg:a/sg:b``)."""
+    if not isinstance(path, BNode):
+        return _show(path, prefixes)
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return f"^{_path_text(graph, inverse, prefixes)}"
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        options = (_path_text(graph, p, prefixes) for p in Collection(graph, alternatives))
+        return "(" + "|".join(options) + ")"
+    for predicate, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
+        if (inner := graph.value(path, predicate)) is not None:
+            return f"({_path_text(graph, inner, prefixes)}){suffix}"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, p, prefixes) for p in Collection(graph, path))
+    return _show(path, prefixes)
+
+
+def _count_shapes(shapes: Graph) -> int:
+    found: set[Node] = set(shapes.subjects(RDF.type, SH.NodeShape))
+    found |= set(shapes.subjects(RDF.type, SH.PropertyShape))
+    found |= set(shapes.objects(None, SH.property))
+    for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+        found |= set(shapes.subjects(target, None))
+    return len(found)
+
+
+def _quality_checks(directory: Path) -> list[QueryFile]:
+    if not directory.is_dir():
+        return []
+    paths = sorted(directory.glob(f"*{QC_SUFFIX}.rq"), key=lambda path: path.stem)
+    return [read_query_file(path) for path in paths]
+
+
+def _check_name(check: QueryFile) -> str:
+    return check.name.removesuffix(QC_SUFFIX)
+
+
+def _run_check(
+    graph: Graph, check: QueryFile, sentences: Sentences, prefixes: Mapping[str, str]
+) -> list[Violation]:
+    result = run_query(graph, check)
+    if result.boolean is not None:
+        rows: list[tuple[Node | None, ...]] = [(None,)] if result.boolean else []
+        columns: tuple[str, ...] = ("focus",)
+    else:
+        rows, columns = list(result.rows), result.columns
+    violations = []
+    for row in rows:
+        # ODK convention: the first column is the offending node, the others are evidence.
+        focus = row[0] if row else None
+        evidence = ", ".join(
+            f"{column}={_show(term, prefixes)}"
+            for column, term in zip(columns[1:], row[1:], strict=True)
+            if term is not None
+        )
+        violations.append(
+            Violation(
+                focus_node=_show(focus, prefixes),
+                path=None,
+                message=check.question or _check_name(check),
+                constraint=f"check {_check_name(check)}",
+                shape=check.path.name,
+                severity="Violation",
+                value=evidence or None,
+                sentences=sentences.get(focus, ()) if focus is not None else (),
+            )
+        )
+    return violations
+
+
+# Which sentence speaks of a node: through a reified statement about it, a quotation
+# that describes it, or because the node is the quotation, statement or sentence itself.
+_SENTENCES_QUERY = """
+SELECT DISTINCT ?node ?number ?text WHERE {
+  ?quotation a sg:Quotation ;
+             sg:inSentence ?sentence .
+  ?sentence sg:lineNumber ?number .
+  OPTIONAL { ?sentence sg:text ?text }
+  {
+    { ?quotation sg:states ?statement . ?statement rdf:subject ?node }
+    UNION { ?quotation sg:states ?node }
+    UNION { ?quotation sg:describes ?node }
+    UNION { ?quotation sg:inSentence ?node }
+    UNION { ?quotation sg:inSentence ?anySentence . BIND (?quotation AS ?node) }
+  }
+}
+"""
+
+
+def _sentence_index(
+    graph: Graph, lines: list[str] | None
+) -> dict[Node, tuple[SourceSentence, ...]]:
+    """For each node the source speaks of, the sentences it comes from, in text order.
+
+    A sentence's text is its ``sg:text`` or, failing that, its line of the source file.
+    """
+    found: dict[Node, dict[int, str | None]] = {}
+    for row in graph.query(_SENTENCES_QUERY, initNs={"sg": SG, "rdf": RDF}):
+        node, number, text = row  # type: ignore[misc]
+        try:
+            line = int(number)
+        except (TypeError, ValueError):
+            continue  # a malformed line number is for the shapes to report
+        if text is None and lines is not None and 0 < line <= len(lines):
+            text = lines[line - 1]
+        known = found.setdefault(node, {})
+        if known.get(line) is None:
+            known[line] = str(text) if text is not None else None
+    return {
+        node: tuple(SourceSentence(line, text) for line, text in sorted(known.items()))
+        for node, known in found.items()
+    }
+
+
+def _source_lines(path: Path | str | None) -> list[str] | None:
+    source = Path(path) if path is not None else resources.source_text_path()
+    try:
+        return source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None  # the report still names the sentence numbers

@@ -1,0 +1,130 @@
+"""validate(): which node fails which constraint, and which sentence it comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputFileError, ParseError, ValidationSetupError
+from kg.reporting import render_report, summary_line
+from kg.validation import SourceSentence, ValidationReport, validate
+
+VALIDATION = Path(__file__).parent / "fixtures" / "cli" / "validation"
+SENTENCE_7 = (
+    "The defense of the capital (twelve thousand well-trained imperial troops) is in the "
+    "hands of patriarch Sergius I and Bonus as magister militum."
+)
+
+
+def check(data_file: str, **overrides: Path) -> ValidationReport:
+    options = {
+        "ontology_paths": [VALIDATION / "ontology.ttl"],
+        "shapes_path": VALIDATION / "shapes.ttl",
+        "qc_dir": VALIDATION / "qc",
+        "source_text_path": VALIDATION / "no-source-text.txt",
+        **overrides,
+    }
+    return validate(data_paths=[VALIDATION / data_file], **options)  # type: ignore[arg-type]
+
+
+def test_valid_data_conforms() -> None:
+    report = check("valid.ttl")
+    assert report.conforms
+    assert report.violations == ()
+    assert report.data_triples == 12
+    assert report.ontology_triples == 8
+    assert report.shape_count == 5  # three node shapes, two property shapes
+    assert report.checks == ("sentence-line-range",)
+    assert summary_line(report) == (
+        "conforms: 12 data triples (+ 8 ontology triples) checked against 5 shapes "
+        "and 1 quality check"
+    )
+
+
+def test_missing_label_found_through_the_ontology_subclass_with_its_sentence() -> None:
+    report = check("invalid-01-agent-label.ttl")
+    assert not report.conforms
+    (violation,) = report.violations
+    assert violation.focus_node == "id:bonus"
+    assert violation.path == "rdfs:label"
+    assert violation.constraint == "sh:MinCountConstraintComponent"
+    assert violation.shape == "shp:S1-agent-label (property shape)"
+    assert violation.severity == "Violation"
+    assert violation.message == "An agent needs a label a historian can read."
+    assert violation.sentences == (SourceSentence(7, SENTENCE_7),)
+
+
+def test_sparql_constraint_runs_and_finds_the_describing_sentence() -> None:
+    (violation,) = check("invalid-02-self-defence.ttl").violations
+    assert violation.focus_node == "id:constantinople"
+    assert violation.constraint == "sh:SPARQLConstraintComponent"
+    assert violation.shape == "shp:S2-no-self-defence"
+    assert violation.message == "Nobody defends themselves."
+    # Sentence 1 has no sg:text here and the source file is absent: number only.
+    assert violation.sentences == (SourceSentence(1, None),)
+
+
+def test_sentence_text_falls_back_to_the_source_file(tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("First sentence.\nSecond sentence.", encoding="utf-8")
+    (violation,) = check("invalid-02-self-defence.ttl", source_text_path=source).violations
+    assert violation.sentences == (SourceSentence(1, "First sentence."),)
+
+
+def test_quality_check_row_is_a_violation() -> None:
+    report = check("invalid-03-line-range.ttl")
+    assert not report.conforms
+    (violation,) = report.violations
+    assert violation.focus_node == "id:sentence-99"
+    assert violation.constraint == "check sentence-line-range"
+    assert violation.shape == "sentence-line-range-violation.rq"
+    assert violation.message == "Does every sentence stand on one of the 17 lines of the source?"
+    assert violation.value == "number=99"
+    assert violation.sentences == ()
+
+
+def test_warning_is_reported_but_data_still_conforms() -> None:
+    report = check("warning-01-place-comment.ttl")
+    assert report.conforms
+    (warning,) = report.violations
+    assert (warning.focus_node, warning.severity) == ("id:chalcedon", "Warning")
+
+
+def test_report_text_names_node_constraint_and_sentence() -> None:
+    text = render_report(check("invalid-01-agent-label.ttl"))
+    assert text.splitlines()[0].startswith("does not conform: ")
+    assert "1. Violation: id:bonus" in text
+    assert "sh:MinCountConstraintComponent" in text
+    assert f"sentence 7: {SENTENCE_7}" in text
+
+
+def test_malformed_data_is_a_parse_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix sg: <https://w3id.org/siege626/ontology#> .\nsg:a sg:b .\n")
+    with pytest.raises(ParseError) as caught:
+        validate(
+            data_paths=[bad],
+            ontology_paths=[VALIDATION / "ontology.ttl"],
+            shapes_path=VALIDATION / "shapes.ttl",
+        )
+    assert caught.value.line == 2
+
+
+def test_missing_shapes_file(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        check("valid.ttl", shapes_path=tmp_path / "shapes.ttl")
+
+
+def test_unusable_shape_is_a_one_line_error(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix sg: <https://w3id.org/siege626/ontology#> .\n"
+        "sg:BadShape a sh:NodeShape ; sh:targetClass sg:Person ;\n"
+        '    sh:property [ sh:path sg:x ; sh:minCount "one" ] .\n'
+    )
+    with pytest.raises(ValidationSetupError) as caught:
+        check("valid.ttl", shapes_path=shapes)
+    assert str(caught.value).startswith("shapes: ")
+    assert "\n" not in str(caught.value)
