@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import pyshacl
 from pyshacl.errors import (
     ConstraintLoadError,
@@ -20,10 +21,10 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.catalogue import QueryFile, read_query_file
+from kg.engines import PreparedQueryGraph, oxigraph_store, select
 from kg.errors import ValidationSetupError
 from kg.loading import load_files, new_graph
 from kg.namespaces import KNOWN_PREFIXES, SG, curie
-from kg.queries import run_query
 
 __all__ = ["SourceSentence", "ValidationReport", "Violation", "validate"]
 
@@ -95,10 +96,11 @@ def validate(
     prefixes = _report_prefixes(shapes)
     sentences = _sentence_index(union, _source_lines(source_text_path))
 
-    violations = _run_shacl(data, ontology, shapes, sentences, prefixes)
+    violations = _run_shacl(union, shapes, sentences, prefixes)
     checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
+    store = oxigraph_store(union) if checks else None
     for check in checks:
-        violations += _run_check(union, check, sentences, prefixes)
+        violations += _run_check(store, check, sentences, prefixes)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         data_triples=len(data),
@@ -129,13 +131,17 @@ def _show(term: Node | None, prefixes: Mapping[str, str]) -> str:
 
 
 def _run_shacl(
-    data: Graph, ontology: Graph, shapes: Graph, sentences: Sentences, prefixes: Mapping[str, str]
+    union: Graph, shapes: Graph, sentences: Sentences, prefixes: Mapping[str, str]
 ) -> list[Violation]:
+    # The ontology is already in ``union`` (what pyshacl's ont_graph would do, on a
+    # copy); validating in place lets pyshacl query our PreparedQueryGraph directly.
+    data_graph = PreparedQueryGraph()
+    data_graph += union
     try:
         _, results, _ = pyshacl.validate(
-            data,
+            data_graph,
             shacl_graph=shapes,
-            ont_graph=ontology,
+            inplace=True,
             advanced=True,
             inference="none",
             allow_warnings=True,
@@ -232,14 +238,12 @@ def _check_name(check: QueryFile) -> str:
 
 
 def _run_check(
-    graph: Graph, check: QueryFile, sentences: Sentences, prefixes: Mapping[str, str]
+    store: pyoxigraph.Store, check: QueryFile, sentences: Sentences, prefixes: Mapping[str, str]
 ) -> list[Violation]:
-    result = run_query(graph, check)
-    if result.boolean is not None:
-        rows: list[tuple[Node | None, ...]] = [(None,)] if result.boolean else []
-        columns: tuple[str, ...] = ("focus",)
-    else:
-        rows, columns = list(result.rows), result.columns
+    try:
+        columns, rows = select(store, check.text)
+    except (SyntaxError, TypeError) as error:
+        raise ValidationSetupError(f"{check.path}: {error}") from None
     violations = []
     for row in rows:
         # ODK convention: the first column is the offending node, the others are evidence.
