@@ -150,6 +150,13 @@ def _run_shacl(
     except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         raise ValidationSetupError(f"shapes: {lines[0]}") from None
+    except (AttributeError, TypeError, ValueError) as error:
+        # The SHACL engine can trip over data it should have reported (an ill-typed
+        # literal reaching a SPARQL function); say so in one line rather than crash.
+        raise ValidationSetupError(
+            f"the SHACL engine failed on this data ({type(error).__name__}: {error}); "
+            "look for ill-typed literals"
+        ) from None
     if not isinstance(results, Graph):
         raise ValidationSetupError("shapes: pyshacl returned no results graph")
     violations = [
