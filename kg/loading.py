@@ -11,10 +11,11 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg import resources
 from kg.errors import InputFileError, ParseError
-from kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, bind_known_prefixes
+from kg.namespaces import DATA_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, bind_known_prefixes
 
 __all__ = [
     "PARTS",
+    "part_graph",
     "check_turtle",
     "load_dataset",
     "load_files",
@@ -23,16 +24,30 @@ __all__ = [
     "part_paths",
 ]
 
-PARTS = ("ontology", "data")
+# The parts of the graph, each published in its own named graph: what things are
+# (ontology), what the source text says (data), and what other sources add (links).
+PARTS = ("ontology", "data", "links")
+
+_PART_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "data": DATA_GRAPH, "links": LINKS_GRAPH}
 
 
 def part_paths(part: str) -> list[Path]:
-    """The files that make up one part of the graph (``ontology`` or ``data``)."""
+    """The files that make up one part of the graph (one of PARTS)."""
     if part == "ontology":
         return resources.ontology_paths()
     if part == "data":
         return [resources.data_path()]
+    if part == "links":
+        return [resources.links_path()]
     raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
+
+
+def part_graph(part: str) -> URIRef:
+    """The IRI of the named graph that holds one part (one of PARTS)."""
+    try:
+        return _PART_GRAPHS[part]
+    except KeyError:
+        raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}") from None
 
 
 def check_turtle(path: Path) -> None:
@@ -71,16 +86,18 @@ def load_graph(parts: Sequence[str] = PARTS) -> Graph:
 def load_dataset(
     ontology_paths: Sequence[Path | str] | None = None,
     data_paths: Sequence[Path | str] | None = None,
+    links_paths: Sequence[Path | str] | None = None,
 ) -> Dataset:
-    """A dataset with the ontology and the data each in its own named graph.
+    """A dataset with each part (ontology, data, links) in its own named graph.
 
     The default graph is the union of the named graphs, so a plain query sees everything.
     """
     dataset = Dataset(default_union=True)
     bind_known_prefixes(dataset)
+    chosen = {"ontology": ontology_paths, "data": data_paths, "links": links_paths}
     named_parts: list[tuple[URIRef, Sequence[Path | str]]] = [
-        (ONTOLOGY_GRAPH, ontology_paths if ontology_paths is not None else part_paths("ontology")),
-        (DATA_GRAPH, data_paths if data_paths is not None else part_paths("data")),
+        (part_graph(part), paths if paths is not None else part_paths(part))
+        for part, paths in chosen.items()
     ]
     for graph_iri, paths in named_parts:
         load_files(paths, dataset.graph(graph_iri))

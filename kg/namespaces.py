@@ -10,6 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 __all__ = [
     "DATA_GRAPH",
     "ID",
+    "LINKS_GRAPH",
     "KNOWN_PREFIXES",
     "ONTOLOGY_GRAPH",
     "SG",
@@ -22,6 +23,7 @@ ID = Namespace("https://w3id.org/siege626/id/")
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/siege626/graph/ontology")
 DATA_GRAPH = URIRef("https://w3id.org/siege626/graph/data")
+LINKS_GRAPH = URIRef("https://w3id.org/siege626/graph/links")
 
 # The prefixes a user may write in a parameter value and that output is shortened with.
 KNOWN_PREFIXES: dict[str, str] = {

@@ -8,6 +8,7 @@ from pathlib import Path
 __all__ = [
     "alignments_path",
     "data_path",
+    "links_path",
     "ontology_core_path",
     "ontology_paths",
     "qc_dir",
@@ -49,6 +50,10 @@ def shapes_path() -> Path:
 
 def data_path() -> Path:
     return resource_root() / "data" / "siege626.ttl"
+
+
+def links_path() -> Path:
+    return resource_root() / "data" / "links.ttl"
 
 
 def source_text_path() -> Path:

@@ -85,7 +85,9 @@ def validate(
     SHACL runs with SHACL-AF enabled and no inference; SHACL-SPARQL constraints run too.
     Quality checks are ``*-violation.rq`` queries run over ontology + data: each row fails.
     """
-    data = load_files(data_paths if data_paths is not None else [resources.data_path()])
+    data = load_files(
+        data_paths if data_paths is not None else [resources.data_path(), resources.links_path()]
+    )
     ontology = load_files(
         ontology_paths if ontology_paths is not None else resources.ontology_paths()
     )
