@@ -62,6 +62,15 @@ def main() -> None:
     help="SHACL shapes file. Default: ontology/shapes.ttl.",
 )
 @click.option(
+    "--links",
+    "links_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Links-layer file, repeatable. Default: data/links.ttl when no DATA_FILE is given, "
+    "otherwise none.",
+)
+@click.option(
     "--checks",
     "checks_dir",
     type=click.Path(path_type=Path),
@@ -75,11 +84,12 @@ def validate_command(
     data_files: tuple[Path, ...],
     ontology_files: tuple[Path, ...],
     shapes: Path | None,
+    links_files: tuple[Path, ...],
     checks_dir: Path | None,
 ) -> None:
     """Check DATA_FILEs (default: data/siege626.ttl) against the shapes and quality checks.
 
-    The quality checks (*-violation.rq) run over ontology + data; any row one
+    The quality checks (*-violation.rq) run over ontology + data + links; any row one
     returns is a violation.
 
     Exit status: 0 when the data conforms, 1 when it does not (the report says why),
@@ -90,6 +100,7 @@ def validate_command(
         ontology_paths=list(ontology_files) or None,
         shapes_path=shapes,
         qc_dir=checks_dir,
+        links_paths=list(links_files) or None,
     )
     click.echo(render_report(report) if report.violations else summary_line(report), nl=False)
     if not report.violations:

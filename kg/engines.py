@@ -13,6 +13,7 @@ engine rather than by the work itself, and get help here:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -40,14 +41,18 @@ class PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def oxigraph_store(graph: Graph) -> pyoxigraph.Store:
-    """An in-memory Oxigraph store holding the triples of ``graph`` (default graph)."""
+def oxigraph_store(parts: Mapping[URIRef, Graph]) -> pyoxigraph.Store:
+    """An in-memory Oxigraph store with each graph of ``parts`` in its named graph.
+
+    Query it with :func:`select`, whose default graph is the union of the named graphs.
+    """
     store = pyoxigraph.Store()
-    store.load(
-        graph.serialize(format="nt", encoding="utf-8"),
-        format=pyoxigraph.RdfFormat.N_TRIPLES,
-        to_graph=pyoxigraph.DefaultGraph(),
-    )
+    for name, graph in parts.items():
+        store.load(
+            graph.serialize(format="nt", encoding="utf-8"),
+            format=pyoxigraph.RdfFormat.N_TRIPLES,
+            to_graph=pyoxigraph.NamedNode(str(name)),
+        )
     return store
 
 
@@ -72,8 +77,11 @@ def to_rdflib(term: Any) -> Node | None:
 def select(
     store: pyoxigraph.Store, text: str
 ) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
-    """Run a SELECT query on ``store``: its variable names and rows of rdflib terms."""
-    solutions = store.query(text)
+    """Run a SELECT query on ``store`` (default graph: the union of its named graphs).
+
+    Returns the variable names and rows of rdflib terms.
+    """
+    solutions = store.query(text, use_default_graph_as_union=True)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise TypeError("quality checks must be SELECT queries")
     columns = tuple(variable.value for variable in solutions.variables)
