@@ -1,0 +1,235 @@
+"""JSON-LD: the graph compacted with the project's context, and the context itself.
+
+The context (``ontology/context.jsonld``, published at :data:`CONTEXT_IRI`) makes the
+ontology's namespace the vocabulary, so keys and types read ``exact``, ``Quotation``;
+resources read ``id:bonus``; properties whose values are resources or typed literals
+are coerced, so values read ``"inSentence": "id:sentence-01"``. Blank nodes keep their
+canonical ``_:c14nN`` ids. :func:`build_context` derives the context from the ontology;
+the shipped file is what exports use, so a published context changes only on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from pyld import jsonld
+
+from kg import resources
+from kg.canonical import CanonicalDataset
+from kg.errors import KgError
+from kg.namespaces import KNOWN_PREFIXES, SG
+
+__all__ = [
+    "CONTEXT_IRI",
+    "ContextError",
+    "build_context",
+    "context_bytes",
+    "context_path",
+    "document_loader",
+    "expanded_nodes",
+    "render_jsonld",
+    "shipped_context",
+    "to_jsonld",
+]
+
+CONTEXT_IRI = "https://w3id.org/siege626/context.jsonld"
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TYPE = f"{_RDF}type"
+_PLAIN = {f"{_XSD}string", f"{_RDF}langString"}
+
+# Terms of other vocabularies that the graph uses, as (CURIE, coercion): "@id" for
+# resources, "@en" for English text, a datatype CURIE, or None for no coercion.
+_FOREIGN_TERMS: tuple[tuple[str, str | None], ...] = (
+    ("rdfs:label", "@en"),
+    ("rdfs:comment", "@en"),
+    ("rdfs:subClassOf", "@id"),
+    ("rdfs:subPropertyOf", "@id"),
+    ("rdfs:domain", "@id"),
+    ("rdfs:range", "@id"),
+    ("rdfs:seeAlso", "@id"),
+    ("owl:equivalentClass", "@id"),
+    ("owl:disjointWith", "@id"),
+    ("owl:inverseOf", "@id"),
+    ("owl:sameAs", "@id"),
+    ("owl:versionIRI", "@id"),
+    ("owl:versionInfo", None),
+    ("skos:prefLabel", "@en"),
+    ("skos:altLabel", "@en"),
+    ("skos:definition", "@en"),
+    ("skos:editorialNote", "@en"),
+    ("skos:scopeNote", "@en"),
+    ("skos:exactMatch", "@id"),
+    ("skos:closeMatch", "@id"),
+    ("dcterms:title", "@en"),
+    ("dcterms:description", "@en"),
+    ("dcterms:license", "@id"),
+    ("dcterms:source", "@id"),
+    ("dcterms:creator", None),
+    ("dcterms:bibliographicCitation", "@en"),
+    ("rdf:subject", "@id"),
+    ("rdf:predicate", "@id"),
+    ("rdf:object", None),
+    ("geo:hasGeometry", "@id"),
+    ("geo:asWKT", "geo:wktLiteral"),
+)
+_EXTRA_PREFIXES = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+}
+
+
+class ContextError(KgError):
+    """The shipped JSON-LD context is missing or is not a JSON-LD context."""
+
+
+def context_path() -> Path:
+    """Where the shipped context lives: ``ontology/context.jsonld``."""
+    return resources.resource_root() / "ontology" / "context.jsonld"
+
+
+@cache
+def shipped_context() -> dict[str, Any]:
+    """The shipped context document (``{"@context": {...}}``), read once."""
+    path = context_path()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ContextError(f"{path}: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
+        raise ContextError(f"{path}: not a JSON-LD context document")
+    return document
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves the project's context without the network."""
+    if url != CONTEXT_IRI:
+        raise jsonld.JsonLdError(
+            f"no network: cannot load {url}",
+            "jsonld.LoadDocumentError",
+            code="loading document failed",
+        )
+    return {"contextUrl": None, "documentUrl": url, "document": shipped_context()}
+
+
+def build_context(
+    triples: Iterable[pyoxigraph.Triple], prefixes: Mapping[str, str]
+) -> dict[str, Any]:
+    """The context document for an ontology given as ``triples``.
+
+    Each property of the ``sg:`` namespace declared as an object property, or with a
+    class as its range, takes resources (``"@type": "@id"``); one with a datatype range
+    other than xsd:string gets that datatype. Other ``sg:`` terms need no entry: the
+    namespace is the context's ``@vocab``.
+    """
+    kinds: dict[str, set[str]] = {}
+    ranges: dict[str, set[str]] = {}
+    for triple in triples:
+        subject = triple.subject
+        if not isinstance(subject, pyoxigraph.NamedNode) or not subject.value.startswith(str(SG)):
+            continue
+        if triple.predicate.value == _TYPE:
+            kinds.setdefault(subject.value, set()).add(str(triple.object.value))
+        elif triple.predicate.value == f"{_RDFS}range":
+            ranges.setdefault(subject.value, set()).add(str(triple.object.value))
+    all_prefixes = {**_EXTRA_PREFIXES, **dict(prefixes), **KNOWN_PREFIXES}
+    context: dict[str, Any] = {"@version": 1.1, "@vocab": str(SG)}
+    context.update(sorted(all_prefixes.items()))
+    sg_names = {iri[len(str(SG)) :] for iri in kinds}
+    for iri in sorted(kinds):
+        coercion = _sg_coercion(kinds[iri], ranges.get(iri, set()))
+        if coercion is not None:
+            local = iri[len(str(SG)) :]
+            context[local] = {"@id": f"sg:{local}", "@type": _shorten(coercion, all_prefixes)}
+    for curie, coercion in _FOREIGN_TERMS:
+        prefix, local = curie.split(":")
+        if local in sg_names or local in context or prefix not in all_prefixes:
+            continue  # a clash with an sg: name: the CURIE stays the key
+        definition: dict[str, str] = {"@id": curie}
+        if coercion == "@en":
+            definition["@language"] = "en"
+        elif coercion is not None:
+            definition["@type"] = coercion
+        context[local] = definition
+    return {"@context": context}
+
+
+def _sg_coercion(kinds: set[str], ranges: set[str]) -> str | None:
+    if f"{_OWL}ObjectProperty" in kinds:
+        return "@id"
+    if not kinds & {f"{_OWL}DatatypeProperty", f"{_OWL}AnnotationProperty"} or len(ranges) != 1:
+        return None
+    (declared,) = ranges
+    if declared in _PLAIN or declared == f"{_RDFS}Literal":
+        return None
+    if declared.startswith(_XSD):
+        return declared
+    return "@id"  # a class: the values are resources
+
+
+def _shorten(iri: str, prefixes: Mapping[str, str]) -> str:
+    for prefix, namespace in sorted(prefixes.items()):
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def context_bytes(document: Mapping[str, Any]) -> bytes:
+    """A context document as the file is written: sorted keys, two-space indent."""
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def expanded_nodes(triples: Iterable[pyoxigraph.Triple]) -> list[dict[str, Any]]:
+    """Triples as expanded, flattened JSON-LD: one node object per subject, in order."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for triple in triples:
+        subject = _node_id(triple.subject)
+        node = nodes.setdefault(subject, {"@id": subject})
+        value = triple.object
+        if triple.predicate.value == _TYPE and not isinstance(value, pyoxigraph.Literal):
+            node.setdefault("@type", []).append(_node_id(value))
+        else:
+            node.setdefault(triple.predicate.value, []).append(_value(value))
+    return list(nodes.values())
+
+
+def _node_id(term: Any) -> str:
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+def _value(term: Any) -> dict[str, str]:
+    if not isinstance(term, pyoxigraph.Literal):
+        return {"@id": _node_id(term)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value in _PLAIN:
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype.value}
+
+
+def to_jsonld(dataset: CanonicalDataset, context: Mapping[str, Any] | None = None) -> dict:
+    """The union of the dataset's parts, compacted with ``context`` (the shipped one)."""
+    document = dict(context if context is not None else shipped_context())
+    compacted = jsonld.compact(
+        expanded_nodes(dataset.triples()),
+        document["@context"],
+        {"documentLoader": document_loader, "graph": True},
+    )
+    graph = sorted(compacted.get("@graph", []), key=lambda node: str(node.get("@id", "")))
+    return {"@context": CONTEXT_IRI, "@graph": graph}
+
+
+def render_jsonld(dataset: CanonicalDataset) -> bytes:
+    """The JSON-LD document as written: sorted keys, two-space indent, UTF-8."""
+    document = to_jsonld(dataset)
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()

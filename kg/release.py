@@ -1,0 +1,168 @@
+"""``make release``: every export, the description, the fingerprint, the ontology's
+documentation and diagram, and SHA256SUMS, in one directory.
+
+The directory is built beside the target and renamed into place at the end, so a failed
+build leaves the previous release as it was. Only a directory that is empty or holds a
+previous release (it has SHA256SUMS) is replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from kg import resources
+from kg.canonical import CanonicalDataset, canonicalize
+from kg.description import Distribution, describe, render_description
+from kg.diagram import diagram_dot, render_diagram
+from kg.docs import ontology_page
+from kg.export import FORMATS, export, generated_notice
+from kg.jsonld import context_bytes, shipped_context
+from kg.output import OutputFileError
+from kg.parts import select_parts
+
+__all__ = ["DOC_PAGES", "ReleaseResult", "build_release", "release_date"]
+
+CHECKSUMS = "SHA256SUMS"
+FINGERPRINT = "FINGERPRINT"
+DESCRIPTION = "void.ttl"
+CONTEXT = "context.jsonld"
+# The ontology files documented as HTML pages, by page name.
+DOC_PAGES = {"ontology": "siege626.ttl", "alignments": "alignments.ttl"}
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """Where the release is, its fingerprint, its files (relative paths) and notes."""
+
+    directory: Path
+    fingerprint: str
+    files: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def release_date() -> date:
+    """The issue date: SOURCE_DATE_EPOCH if set, else the last commit's date, else today.
+
+    A date that comes from the sources rather than the clock keeps rebuilds identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    root = resources.resource_root()
+    git = shutil.which("git")
+    if git and (root / ".git").exists():
+        done = subprocess.run(
+            [git, "-C", str(root), "log", "-1", "--format=%cs"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return date.fromisoformat(done.stdout.strip())
+    return datetime.now(tz=UTC).date()
+
+
+def build_release(
+    target: Path | str, *, docs: bool = True, issued: date | None = None
+) -> ReleaseResult:
+    """Build the release into ``target`` (replaced whole); ``docs=False`` skips the HTML
+    pages and the diagram, which need pyLODE and Graphviz."""
+    destination = Path(target)
+    _check_replaceable(destination)
+    parent = destination.parent
+    if not parent.is_dir():
+        raise OutputFileError(destination, f"{parent}: no such directory")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
+    except OSError as error:
+        raise OutputFileError(destination, error.strerror or str(error)) from None
+    try:
+        dataset = canonicalize(select_parts())
+        notes = _write_release(staging, dataset, docs, issued or release_date())
+        _replace(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = tuple(sorted(_relative_files(destination)))
+    return ReleaseResult(destination, dataset.fingerprint(), files, notes)
+
+
+def _write_release(
+    directory: Path, dataset: CanonicalDataset, docs: bool, issued: date
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    distributions = []
+    for fmt in FORMATS.values():
+        result = export(dataset, fmt.name)
+        (directory / fmt.filename).write_bytes(result.data)
+        distributions.append(Distribution.of(fmt, result.data))
+        notes.extend(result.notes)
+    (directory / CONTEXT).write_bytes(context_bytes(shipped_context()))
+    (directory / FINGERPRINT).write_text(
+        f"# {generated_notice('kg release')} SHA-256 of the canonical N-Quads "
+        f"(RDFC-1.0), that is of {FORMATS['nquads'].filename} without its first line.\n"
+        f"{dataset.fingerprint()}\n",
+        encoding="utf-8",
+    )
+    description = describe(dataset, distributions, issued)
+    (directory / DESCRIPTION).write_bytes(render_description(description, dataset.prefixes))
+    if docs:
+        _write_docs(directory / "docs", dataset)
+    _write_checksums(directory)
+    return tuple(notes)
+
+
+def _write_docs(directory: Path, dataset: CanonicalDataset) -> None:
+    directory.mkdir()
+    ontology_dir = resources.resource_root() / "ontology"
+    for page, filename in DOC_PAGES.items():
+        (directory / f"{page}.html").write_bytes(ontology_page(ontology_dir / filename))
+    ontology = next(part for part in dataset.parts if part.name == "ontology")
+    only_ontology = canonicalize([ontology])
+    dot = diagram_dot(only_ontology.triples())
+    (directory / "diagram.dot").write_text(dot, encoding="utf-8")
+    for suffix in ("svg", "png"):
+        (directory / f"diagram.{suffix}").write_bytes(render_diagram(dot, suffix))
+
+
+def _write_checksums(directory: Path) -> None:
+    lines = [f"# {generated_notice('kg release')} Check with: sha256sum -c {CHECKSUMS}"]
+    for name in sorted(_relative_files(directory)):
+        digest = hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        lines.append(f"{digest}  {name}")
+    (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _relative_files(directory: Path) -> list[str]:
+    return [
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if path.is_file() and path.name != CHECKSUMS
+    ]
+
+
+def _check_replaceable(destination: Path) -> None:
+    if not destination.exists():
+        return
+    if not destination.is_dir():
+        raise OutputFileError(destination, "not a directory")
+    if any(destination.iterdir()) and not (destination / CHECKSUMS).is_file():
+        raise OutputFileError(destination, f"not empty and not a previous release (no {CHECKSUMS})")
+
+
+def _replace(staging: Path, destination: Path) -> None:
+    os.chmod(staging, 0o755)
+    if destination.exists():
+        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        destination.rename(old)
+        staging.rename(destination)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(destination)

@@ -1,0 +1,306 @@
+"""kg export: every format round-trips, output is byte-identical, the fingerprint is stable,
+bad input is one line on stderr and leaves no file behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyld import jsonld
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from kg import output
+from kg.canonical import CanonicalDataset, canonicalize
+from kg.cli import main
+from kg.export import FORMATS, export
+from kg.jsonld import CONTEXT_IRI, document_loader
+from kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from kg.parts import Part, select_parts
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "exports"
+RDF_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "rdfxml": "xml",
+}
+
+
+def fixture_parts(data: Path = FIXTURES / "data.ttl") -> list[Part]:
+    return [
+        Part("ontology", ONTOLOGY_GRAPH, (FIXTURES / "ontology.ttl",)),
+        Part("data", DATA_GRAPH, (data,)),
+    ]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CanonicalDataset:
+    return canonicalize(select_parts())
+
+
+def lower_language_tags(graph: Graph) -> Graph:
+    """The graph with language tags in lower case, as Oxigraph writes them.
+
+    RDF 1.1 language tags are case-insensitive ("pal-Latn" and "pal-latn" are one term),
+    but rdflib's comparison is not, so the reference is normalised the same way.
+    """
+    normalised = Graph()
+    for subject, predicate, obj in graph:
+        if isinstance(obj, Literal) and obj.language:
+            obj = Literal(str(obj), lang=obj.language.lower())
+        normalised.add((subject, predicate, obj))
+    return normalised
+
+
+@pytest.fixture(scope="module")
+def source_graphs(shipped: CanonicalDataset) -> dict[URIRef, Graph]:
+    """Each part parsed by rdflib straight from its Turtle files: the reference."""
+    graphs = {}
+    for part in shipped.parts:
+        graph = Graph()
+        for path in part.paths:
+            graph.parse(path, format="turtle")
+        graphs[part.graph] = lower_language_tags(graph)
+    return graphs
+
+
+def union(graphs: dict[URIRef, Graph]) -> Graph:
+    merged = Graph()
+    for graph in graphs.values():
+        merged += graph
+    return merged
+
+
+@pytest.mark.parametrize("name", sorted(RDF_FORMATS))
+def test_rdf_formats_round_trip_to_an_isomorphic_graph(
+    name: str, shipped: CanonicalDataset, source_graphs: dict[URIRef, Graph]
+) -> None:
+    data = export(shipped, name).data
+    if FORMATS[name].named_graphs:
+        parsed = Dataset()
+        parsed.parse(data=data, format=RDF_FORMATS[name])
+        names = {graph.identifier for graph in parsed.graphs() if len(graph)}
+        assert names == {graph for graph, content in source_graphs.items() if len(content)}
+        for graph_name, expected in source_graphs.items():
+            assert isomorphic(parsed.graph(graph_name), expected), graph_name
+    else:
+        parsed_graph = Graph().parse(data=data, format=RDF_FORMATS[name])
+        assert isomorphic(parsed_graph, union(source_graphs))
+
+
+def test_jsonld_expanded_with_pyld_gives_the_same_triples(
+    shipped: CanonicalDataset, source_graphs: dict[URIRef, Graph]
+) -> None:
+    document = json.loads(export(shipped, "jsonld").data)
+    assert document["@context"] == CONTEXT_IRI
+    nquads = jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": document_loader}
+    )
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), union(source_graphs))
+
+
+def test_jsonld_reads_short_keys_and_keeps_blank_node_ids(shipped: CanonicalDataset) -> None:
+    nodes = {node["@id"]: node for node in json.loads(export(shipped, "jsonld").data)["@graph"]}
+    quote = nodes["id:quote-07-04"]
+    assert quote["@type"] == "Quotation"
+    assert quote["exact"] == "Bonus as magister militum"
+    assert quote["inSentence"] == "id:sentence-07"
+    assert nodes["id:constantinople"]["label"] == "Constantinople"
+    assert any(key.startswith("_:c14n") for key in nodes)
+
+
+def test_jsonld_context_ships_in_ontology_and_agrees_with_the_ontology() -> None:
+    from kg.jsonld import build_context, context_path, shipped_context
+
+    assert context_path() == REPO_ROOT / "ontology" / "context.jsonld"
+    ontology = canonicalize(select_parts(["ontology"]))
+    fresh = build_context(ontology.triples(), ontology.prefixes)["@context"]
+    shipped_terms = shipped_context()["@context"]
+    # A published context may lag behind new terms (they still compact through @vocab),
+    # but no term it defines may contradict the ontology.
+    contradicting = {
+        term: (definition, fresh.get(term))
+        for term, definition in shipped_terms.items()
+        if term in fresh and fresh[term] != definition
+    }
+    assert not contradicting, "run: kg context --out ontology/context.jsonld"
+
+
+def test_nquads_and_trig_put_each_part_in_its_named_graph(shipped: CanonicalDataset) -> None:
+    lines = export(shipped, "nquads").data.decode().splitlines()[1:]
+    graphs = {line.rsplit(" ", 2)[-2] for line in lines}
+    assert graphs == {f"<{part.graph}>" for part in shipped.parts if part.paths} & graphs
+    assert "<https://w3id.org/siege626/graph/data>" in graphs
+    assert "<https://w3id.org/siege626/graph/ontology>" in graphs
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_files_that_can_carry_a_comment_say_they_are_generated(
+    name: str, shipped: CanonicalDataset
+) -> None:
+    first_line = export(shipped, name).data.decode().splitlines()[0]
+    if name in ("jsonld", "lpf"):
+        assert first_line == "{"  # JSON has no comments
+    else:
+        assert "Generated by `kg export`" in first_line
+        assert "do not edit by hand" in first_line
+        assert "--" not in first_line.strip("<!->")
+
+
+def test_two_exports_in_fresh_interpreters_are_byte_identical(tmp_path: Path) -> None:
+    script = (
+        "import hashlib, kg.export as e, kg.canonical as c, kg.parts as p\n"
+        "d = c.canonicalize(p.select_parts())\n"
+        "for name in e.FORMATS: print(name, hashlib.sha256(e.export(d, name).data).hexdigest())\n"
+    )
+    digests = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        digests.append(done.stdout)
+    assert digests[0] == digests[1]
+    assert len(digests[0].splitlines()) == len(FORMATS)
+
+
+def test_fingerprint_is_the_sha256_of_the_canonical_nquads(shipped: CanonicalDataset) -> None:
+    body = export(shipped, "nquads").data.split(b"\n", 1)[1]
+    assert hashlib.sha256(body).hexdigest() == shipped.fingerprint()
+    assert body == shipped.nquads()
+
+
+def test_fingerprint_ignores_blank_node_labels_and_order(tmp_path: Path) -> None:
+    original = (FIXTURES / "data.ttl").read_text(encoding="utf-8")
+    relabelled = tmp_path / "data.ttl"
+    # Same graph, other blank node labels and another statement order.
+    notes = 'sg:note [ rdfs:label "an unnamed note"@en ] , [ rdfs:label "another unnamed note"@en ]'
+    bay = 'id:test-bay a sg:Place ;\n    rdfs:label "Test Bay"@en .\n'
+    assert notes in original and bay in original
+    relabelled.write_text(
+        original.replace(notes, "sg:note _:second , _:first").replace(bay, "")
+        + '\n_:first rdfs:label "an unnamed note"@en .\n'
+        + '_:second rdfs:label "another unnamed note"@en .\n'
+        + 'id:test-bay rdfs:label "Test Bay"@en ; a sg:Place .\n',
+        encoding="utf-8",
+    )
+    assert (
+        canonicalize(fixture_parts(relabelled)).fingerprint()
+        == canonicalize(fixture_parts()).fingerprint()
+    )
+
+
+def test_fingerprint_changes_when_one_triple_changes(tmp_path: Path) -> None:
+    changed = tmp_path / "data.ttl"
+    text = (FIXTURES / "data.ttl").read_text(encoding="utf-8")
+    changed.write_text(text.replace('"Test Bay"@en', '"Test Bight"@en'), encoding="utf-8")
+    first = canonicalize(fixture_parts()).fingerprint()
+    assert canonicalize(fixture_parts()).fingerprint() == first
+    assert canonicalize(fixture_parts(changed)).fingerprint() != first
+
+
+def test_fixture_formats_round_trip_with_awkward_literals() -> None:
+    dataset = canonicalize(fixture_parts())
+    reference = Dataset()
+    reference.parse(data=dataset.nquads(), format="nquads")
+    expected = Graph()
+    for quad in reference.quads((None, None, None, None)):
+        expected.add(quad[:3])
+    assert len(expected) > 50
+    for name, rdflib_format in RDF_FORMATS.items():
+        parsed = Dataset()
+        parsed.parse(data=export(dataset, name).data, format=rdflib_format)
+        merged = Graph()
+        for quad in parsed.quads((None, None, None, None)):
+            merged.add(quad[:3])
+        assert isomorphic(merged, expected), name
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    outcome = CliRunner().invoke(main, list(args))
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        raise outcome.exception
+    return outcome.exit_code, outcome.stdout, outcome.stderr
+
+
+def assert_one_line_error(stderr: str, expected_start: str) -> None:
+    assert stderr.startswith(f"kg: {expected_start}"), stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+
+
+def test_cli_writes_the_file_and_prints_the_fingerprint(tmp_path: Path) -> None:
+    out = tmp_path / "graph.nq"
+    code, stdout, _ = invoke("export", "--format", "nquads", "--part", "data", "--out", str(out))
+    assert code == 0 and stdout == ""
+    assert out.read_bytes().startswith(b"# Generated by `kg export` (siege626 ")
+    assert b"format nquads, parts data, fingerprint " in out.read_bytes().split(b"\n")[0]
+    code, fingerprint, _ = invoke("export", "--fingerprint", "--part", "data")
+    assert code == 0
+    assert hashlib.sha256(out.read_bytes().split(b"\n", 1)[1]).hexdigest() == fingerprint.strip()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.nq"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "yaml"), "unknown format 'yaml'; expected one of turtle, "),
+        (("--part", "ontology,notes"), "unknown part 'notes'; expected one of ontology, data"),
+        (("--part", ","), "no part given"),
+    ],
+)
+def test_cli_unknown_format_or_part_is_one_line(args: tuple[str, ...], message: str) -> None:
+    code, stdout, stderr = invoke("export", *args)
+    assert code == 2 and stdout == ""
+    assert_one_line_error(stderr, message)
+
+
+def test_cli_unwritable_out_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    code, _, stderr = invoke("export", "--out", str(blocker / "graph.ttl"))
+    assert code == 2
+    assert_one_line_error(stderr, f"{blocker / 'graph.ttl'}: cannot write")
+    code, _, stderr = invoke("export", "--out", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(stderr, f"{tmp_path}: cannot write (is a directory)")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "graph.ttl"
+    out.write_text("old\n")
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", refuse)
+    code, _, stderr = invoke("export", "--out", str(out))
+    assert code == 2
+    assert_one_line_error(stderr, f"{out}: cannot write (No space left on device)")
+    assert out.read_text() == "old\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.ttl"]
+
+
+def test_lpf_on_the_command_line_says_how_many_places_it_left_out() -> None:
+    code, stdout, stderr = invoke("export", "--format", "lpf")
+    assert code == 0
+    collection = json.loads(stdout)
+    assert collection["type"] == "FeatureCollection"
+    for line in stderr.splitlines():
+        assert line.startswith("lpf: ") and " places left out: " in line
