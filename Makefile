@@ -1,6 +1,8 @@
 # make run   install the toolkit, validate the graph and run every canned query
 # make test  install with the test extras, lint, run the tests
 # make lint  lint only
+# make release  build dist/: every export, the description, docs, SHA256SUMS (needs
+#               Graphviz's dot: apt-get install graphviz)
 # Each target creates .venv with python3.11 when it is missing. A stamp per install
 # keeps pip from running again until pyproject.toml changes.
 
@@ -8,7 +10,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint
+.PHONY: run test lint release
 
 run: $(VENV)/.installed-run
 	$(BIN)/kg validate
@@ -21,6 +23,9 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+release: $(VENV)/.installed-release
+	$(BIN)/kg release --out dist
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -30,4 +35,8 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-release: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[release]'
 	touch $@ $(VENV)/.installed-run
