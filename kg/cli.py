@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from kg import __version__
 from kg.cli_release import context_command, export_command, release_command, stats_command
+from kg.cli_serve import serve_command
 from kg.errors import KgError, ParameterError
 from kg.loading import load_files, load_graph
 from kg.queries import QueryFile, get_query, list_queries, load_query_file, run_query
@@ -225,3 +226,6 @@ def run_every_query(graph: Graph, queries: Sequence[QueryFile], output_format: s
 # Exports, statistics and the release (kg.cli_release).
 for _command in (export_command, stats_command, release_command, context_command):
     main.add_command(_command)
+
+# The server (kg.cli_serve).
+main.add_command(serve_command)

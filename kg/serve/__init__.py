@@ -1,0 +1,31 @@
+"""``kg serve``: the graph over HTTP — SPARQL endpoint, linked-data documents and pages.
+
+>>> from kg.serve import ServeSettings, create_app
+>>> app = create_app(ServeSettings(time_limit=5))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from kg.serve.app import ServeSettings, create_app
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeSettings", "create_app", "serve"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8626
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, settings: ServeSettings | None = None
+) -> None:
+    """Serve the graph until interrupted (uvicorn, one process plus the query workers)."""
+    import uvicorn
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )

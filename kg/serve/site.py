@@ -1,0 +1,682 @@
+"""The served graph held in memory, and what the pages and documents show of it.
+
+The graph is small (a few thousand triples), so it is indexed once at start-up in plain
+dictionaries: every page is then a few lookups. The provenance rule of
+data/siege626.ttl decides which words state a triple:
+
+* a quotation (or a reference citation) with ``sg:states [rdf:subject S; rdf:predicate P;
+  rdf:object O]`` states that one triple;
+* one with ``sg:describes S`` states every triple whose subject is S, except a triple that
+  another quotation claims with ``sg:states``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.namespaces import ID, KNOWN_PREFIXES, SG
+
+__all__ = [
+    "DISPLAY_PREFIXES",
+    "Link",
+    "Place",
+    "SiteGraph",
+    "Source",
+    "TimelineEntry",
+    "Value",
+]
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ONTOLOGY_DOCUMENT = str(SG).rstrip("#")
+GRAPH_BASE = "https://w3id.org/siege626/graph/"
+
+# Prefixes for Turtle output and for shortening IRIs on the pages.
+DISPLAY_PREFIXES: dict[str, str] = {
+    **KNOWN_PREFIXES,
+    "dcterms": "http://purl.org/dc/terms/",
+    "geo": GEO,
+    "sf": "http://www.opengis.net/ont/sf#",
+    "pleiades": "https://pleiades.stoa.org/places/",
+    "wd": "http://www.wikidata.org/entity/",
+    "vann": "http://purl.org/vocab/vann/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "time": "http://www.w3.org/2006/time#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "unit": "http://qudt.org/vocab/unit/",
+}
+
+_LABEL = ox.NamedNode(RDFS + "label")
+_TYPE = ox.NamedNode(RDF + "type")
+_NAME_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
+_HUB_PROPERTIES = (SKOS + "exactMatch", SKOS + "closeMatch")
+_DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_POINT = re.compile(r"\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*", re.IGNORECASE)
+
+Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
+Triple = tuple[Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class Link:
+    """An IRI as a page shows it: its label, where it leads, and the IRI itself."""
+
+    label: str
+    href: str
+    iri: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Value:
+    """The object of a statement: a link, a literal (with language or datatype) or a node."""
+
+    text: str
+    link: Link | None = None
+    language: str | None = None
+    datatype: str | None = None
+    nested: tuple[tuple[Link, Value], ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Words of the text, or a reference, that state a triple."""
+
+    kind: str  # "quotation" or "citation"
+    link: Link
+    exact: str | None = None
+    line: int | None = None
+    sentence: Link | None = None
+    reference: Link | None = None
+    locator: str | None = None
+    record: Link | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    predicate: Link
+    value: Value
+    sources: tuple[Source, ...]
+    note: str | None = None  # why a statement has no source
+
+
+@dataclass(frozen=True)
+class Participation:
+    agent: Link
+    role: Link | None
+    within: Link | None
+    office: Link | None
+    side: Link | None
+
+
+@dataclass(frozen=True)
+class DateView:
+    property: Link
+    julian: str
+    as_given: str | None
+    gregorian: str
+    gregorian_iso: str
+    julian_day_number: int | None
+
+
+@dataclass(frozen=True)
+class Place:
+    link: Link
+    slug: str
+    longitude: float
+    latitude: float
+    precision: str | None
+    record: Link | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: Link
+    event_slug: str
+    date: DateView
+    sources: tuple[Source, ...]
+
+
+@dataclass
+class EntityView:
+    """Everything the page of one resource shows."""
+
+    iri: str
+    slug: str
+    title: str
+    types: list[Link]
+    names: list[tuple[str, str, str | None]]  # (property label, text, language)
+    statements: list[Statement]
+    incoming: list[tuple[Link, Link]]
+    quotations: list[Source]
+    participants: list[Participation] = field(default_factory=list)
+    roles: list[Participation] = field(default_factory=list)
+    hubs: list[Link] = field(default_factory=list)
+    dates: list[DateView] = field(default_factory=list)
+    place: Place | None = None
+    text_segments: list[tuple[str, Link | None]] = field(default_factory=list)
+
+
+def _iri(term: Term) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
+
+
+def slug_of(iri: str) -> str | None:
+    """The slug of a data IRI (``…/id/<slug>``), or None for any other IRI."""
+    if iri.startswith(str(ID)):
+        slug = iri[len(str(ID)) :]
+        if _SLUG.fullmatch(slug):
+            return slug
+    return None
+
+
+def shorten(iri: str) -> str:
+    """``prefix:local`` for a known namespace, else the IRI itself."""
+    for prefix, namespace in DISPLAY_PREFIXES.items():
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and re.fullmatch(r"[\w.-]*[\w-]", local):
+                return f"{prefix}:{local}"
+    return iri
+
+
+class SiteGraph:
+    """The parts of the graph, each ``(named graph IRI, Turtle file)``, indexed for pages."""
+
+    def __init__(self, graphs: Sequence[tuple[str, Path]]) -> None:
+        self.graphs = [(iri, Path(path)) for iri, path in graphs]
+        self.store = ox.Store()
+        for graph_iri, path in self.graphs:
+            self.store.load(
+                path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_iri)
+            )
+        self.graph_triples: dict[str, set[Triple]] = defaultdict(set)
+        self.outgoing: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
+        self.incoming: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
+        triples: set[Triple] = set()
+        for quad in self.store:
+            triple = (quad.subject, quad.predicate, quad.object)
+            self.graph_triples[quad.graph_name.value].add(triple)
+            if triple not in triples:
+                triples.add(triple)
+                self.outgoing[quad.subject].append((quad.predicate, quad.object))
+                self.incoming[quad.object].append((quad.subject, quad.predicate))
+        self.triples = triples
+        for pairs in self.outgoing.values():
+            pairs.sort(key=lambda pair: (pair[0].value, str(pair[1])))
+        self._index_labels()
+        self._index_provenance()
+        self.slugs = sorted(
+            {slug for term in self.outgoing if (iri := _iri(term)) and (slug := slug_of(iri))}
+        )
+        self._slug_set = set(self.slugs)
+
+    # -- indexes ---------------------------------------------------------------
+
+    def _index_labels(self) -> None:
+        self._labels: dict[str, str] = {}
+        ranked: dict[str, tuple[int, str]] = {}
+        for subject, predicate, obj in self.triples:
+            if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.Literal):
+                continue
+            if predicate.value not in (RDFS + "label", SKOS + "prefLabel"):
+                continue
+            rank = 0 if obj.language == "en" else 1 if not obj.language else 2
+            if predicate.value != RDFS + "label":
+                rank += 3
+            current = ranked.get(subject.value)
+            if current is None or (rank, obj.value) < current:
+                ranked[subject.value] = (rank, obj.value)
+        self._labels = {iri: text for iri, (_, text) in ranked.items()}
+        # Sentences and quotations have no label: they are named by their line and words.
+        line_number, exact = str(SG) + "lineNumber", str(SG) + "exact"
+        for subject, predicate, obj in self.triples:
+            if not isinstance(subject, ox.NamedNode) or subject.value in self._labels:
+                continue
+            if predicate.value == line_number and self._is_a(subject, "Sentence"):
+                self._labels[subject.value] = f"line {obj.value}"
+            elif predicate.value == exact and self._is_a(subject, "Quotation"):
+                self._labels[subject.value] = f"“{obj.value}”"
+
+    def _is_source_structure(self, subject: Term) -> bool:
+        """Whether ``subject`` is part of how the sources are recorded, not a claim of theirs."""
+        kinds = ("SourceDocument", "Sentence", "Quotation", "ReferenceCitation", "Reference")
+        return any(self._is_a(subject, kind) for kind in kinds)
+
+    def _is_a(self, subject: Term, local_class: str) -> bool:
+        return (subject, _TYPE, ox.NamedNode(str(SG) + local_class)) in self.triples
+
+    def _index_provenance(self) -> None:
+        states = str(SG) + "states"
+        describes = str(SG) + "describes"
+        self._stated_by: dict[Triple, list[Term]] = defaultdict(list)
+        self._described_by: dict[Term, list[Term]] = defaultdict(list)
+        self._reifications: dict[Term, list[Term]] = defaultdict(list)  # subject -> nodes
+        for subject, predicate, obj in self.triples:
+            if predicate.value == describes:
+                self._described_by[obj].append(subject)
+            elif predicate.value == states:
+                spo = self._reified(obj)
+                if spo is not None:
+                    self._stated_by[spo].append(subject)
+                    self._reifications[spo[0]].append(obj)
+        for sources in (*self._stated_by.values(), *self._described_by.values()):
+            sources.sort(key=lambda term: str(term))
+
+    def _reified(self, node: Term) -> Triple | None:
+        parts = {p.value: o for p, o in self.outgoing.get(node, [])}
+        try:
+            return (parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"])
+        except KeyError:
+            return None
+
+    # -- terms as the pages show them -------------------------------------------
+
+    def has_slug(self, slug: str) -> bool:
+        return slug in self._slug_set
+
+    def label(self, iri: str) -> str:
+        if iri in self._labels:
+            return self._labels[iri]
+        short = shorten(iri)
+        return short.split(":", 1)[1] if short != iri and ":" in short else short
+
+    def href(self, iri: str) -> tuple[str, bool]:
+        """Where a link to ``iri`` leads on this server, and whether it leaves it."""
+        slug = slug_of(iri)
+        if slug is not None and slug in self._slug_set:
+            return f"/page/{slug}", False
+        if iri.startswith(str(SG)):
+            return f"/ontology#{iri[len(str(SG)) :]}", False
+        if iri == ONTOLOGY_DOCUMENT or iri.startswith(ONTOLOGY_DOCUMENT + "/"):
+            return "/ontology", False
+        if iri.startswith(GRAPH_BASE) and iri[len(GRAPH_BASE) :] in self.part_names():
+            return f"/graph/{iri[len(GRAPH_BASE) :]}", False
+        return iri, True
+
+    def link(self, term: Term | str) -> Link:
+        iri = term if isinstance(term, str) else term.value
+        href, external = self.href(iri)
+        return Link(self.label(iri), href, iri, external)
+
+    def part_names(self) -> list[str]:
+        return [iri[len(GRAPH_BASE) :] for iri, _ in self.graphs if iri.startswith(GRAPH_BASE)]
+
+    def value(self, term: Term, depth: int = 0) -> Value:
+        if isinstance(term, ox.NamedNode):
+            link = self.link(term)
+            return Value(link.label, link)
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            shown = None if datatype in (XSD + "string", RDF + "langString") else shorten(datatype)
+            return Value(term.value, language=term.language, datatype=shown)
+        nested: tuple[tuple[Link, Value], ...] = ()
+        if depth < 2:
+            nested = tuple(
+                (self.link(p), self.value(o, depth + 1)) for p, o in self.outgoing.get(term, [])
+            )
+        return Value("(a node without a name)", nested=nested)
+
+    # -- provenance ------------------------------------------------------------
+
+    def source_terms(self, triple: Triple) -> list[Term]:
+        """The quotations and citations that state ``triple``, by the provenance rule."""
+        stated = self._stated_by.get(triple, [])
+        described = [
+            q
+            for q in self._described_by.get(triple[0], [])
+            if not any(other != q for other in stated)
+        ]
+        return sorted(set(stated) | set(described), key=str)
+
+    def sources(self, triple: Triple) -> tuple[Source, ...]:
+        return tuple(self.source(term) for term in self.source_terms(triple))
+
+    def source(self, term: Term) -> Source:
+        properties = {p.value: o for p, o in self.outgoing.get(term, [])}
+        link = self.link(term)
+        sentence = properties.get(str(SG) + "inSentence")
+        if sentence is not None:
+            line = self._first(sentence, str(SG) + "lineNumber")
+            return Source(
+                "quotation",
+                link,
+                exact=self._text(properties.get(str(SG) + "exact")),
+                line=int(line.value) if line is not None else None,
+                sentence=self.link(sentence),
+            )
+        reference = properties.get(str(SG) + "citesReference")
+        record = properties.get(str(SG) + "record")
+        return Source(
+            "citation",
+            link,
+            reference=self.link(reference) if reference is not None else None,
+            locator=self._text(properties.get(str(SG) + "locator")),
+            record=self.link(record) if record is not None else None,
+        )
+
+    def _first(self, subject: Term, predicate: str) -> Term | None:
+        for p, o in self.outgoing.get(subject, []):
+            if p.value == predicate:
+                return o
+        return None
+
+    def _objects(self, subject: Term, predicate: str) -> list[Term]:
+        return [o for p, o in self.outgoing.get(subject, []) if p.value == predicate]
+
+    def _subjects(self, obj: Term, predicate: str) -> list[Term]:
+        return [s for s, p in self.incoming.get(obj, []) if p.value == predicate]
+
+    @staticmethod
+    def _text(term: Term | None) -> str | None:
+        return term.value if term is not None else None
+
+    # -- documents -------------------------------------------------------------
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """The triples served as the document about ``iri``.
+
+        Its own triples and, through blank nodes, what they lead to (a concise bounded
+        description); the triples that point at it; and the reified statements about it
+        with the quotations that state them, so its provenance travels with it.
+        """
+        node = ox.NamedNode(iri)
+        chosen: set[Triple] = set()
+        self._bounded(node, chosen)
+        for subject, predicate in self.incoming.get(node, []):
+            if isinstance(subject, ox.NamedNode):
+                chosen.add((subject, predicate, node))
+        for statement in self._reifications.get(node, []):
+            self._bounded(statement, chosen)
+            for subject, predicate in self.incoming.get(statement, []):
+                chosen.add((subject, predicate, statement))
+        return [ox.Triple(*triple) for triple in sorted(chosen, key=_triple_key)]
+
+    def _bounded(self, subject: Term, chosen: set[Triple]) -> None:
+        for predicate, obj in self.outgoing.get(subject, []):
+            triple = (subject, predicate, obj)
+            if triple in chosen:
+                continue
+            chosen.add(triple)
+            if isinstance(obj, ox.BlankNode):
+                self._bounded(obj, chosen)
+
+    def ontology_triples(self) -> list[ox.Triple]:
+        triples = self.graph_triples.get(GRAPH_BASE + "ontology", set())
+        return [ox.Triple(*triple) for triple in sorted(triples, key=_triple_key)]
+
+    def part_triples(self, part: str) -> list[ox.Triple]:
+        triples = self.graph_triples.get(GRAPH_BASE + part, set())
+        return [ox.Triple(*triple) for triple in sorted(triples, key=_triple_key)]
+
+    # -- pages -----------------------------------------------------------------
+
+    def entity(self, slug: str) -> EntityView | None:
+        if slug not in self._slug_set:
+            return None
+        iri = str(ID) + slug
+        node = ox.NamedNode(iri)
+        pairs = self.outgoing.get(node, [])
+        types = [self.link(o) for p, o in pairs if p == _TYPE]
+        names = [
+            (self.label(p.value), o.value, o.language or None)
+            for p, o in pairs
+            if p.value in _NAME_PROPERTIES and isinstance(o, ox.Literal)
+        ]
+        statements = []
+        for predicate, obj in pairs:
+            sources = self.sources((node, predicate, obj))
+            note = None
+            if not sources and predicate.value == SKOS + "editorialNote":
+                note = "an editors' note"
+            elif not sources and self._is_source_structure(node):
+                note = "the source itself"
+            statements.append(Statement(self.link(predicate), self.value(obj), sources, note))
+        provenance = {str(SG) + "describes", RDF + "subject", RDF + "object"}
+        incoming = sorted(
+            {
+                (self.link(s), self.link(p))
+                for s, p in self.incoming.get(node, [])
+                if isinstance(s, ox.NamedNode) and p.value not in provenance
+            },
+            key=lambda pair: (pair[1].label.lower(), pair[0].label.lower()),
+        )
+        speaking = set(self._described_by.get(node, []))
+        for statement in self._reifications.get(node, []):
+            speaking.update(self._subjects(statement, str(SG) + "states"))
+        quotations = sorted(
+            (self.source(q) for q in speaking),
+            key=lambda s: (s.kind, s.line or 0, s.link.iri),
+        )
+        view = EntityView(
+            iri=iri,
+            slug=slug,
+            title=_capitalised(self.label(iri)),
+            types=types,
+            names=names,
+            statements=statements,
+            incoming=incoming,
+            quotations=quotations,
+        )
+        view.participants = self._participants(node)
+        view.roles = [self._participation(p) for p in self._subjects(node, str(SG) + "agent")]
+        view.hubs = [self._hub(o) for p, o in pairs if p.value in _HUB_PROPERTIES and _iri(o)]
+        view.dates = [
+            date
+            for p, o in pairs
+            if p.value in _DATE_PROPERTIES
+            if (date := self._date(p, o)) is not None
+        ]
+        view.place = self._place(node)
+        view.text_segments = self._text_segments(node)
+        return view
+
+    def _participation(self, node: Term) -> Participation:
+        def one(predicate: str) -> Link | None:
+            term = self._first(node, str(SG) + predicate)
+            return self.link(term) if isinstance(term, ox.NamedNode) else None
+
+        agent = one("agent")
+        return Participation(
+            agent=agent or Link("?", "#", ""),
+            role=one("role"),
+            within=one("roleIn"),
+            office=one("inOffice"),
+            side=one("onSide"),
+        )
+
+    def _participants(self, node: Term) -> list[Participation]:
+        """Who took part in ``node`` or in any of its parts (``sg:partOf``, transitively)."""
+        seen: set[Term] = set()
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self._subjects(current, str(SG) + "partOf"))
+        found = [
+            self._participation(p)
+            for event in seen
+            for p in self._subjects(event, str(SG) + "roleIn")
+        ]
+        return sorted(found, key=lambda p: (p.within.label if p.within else "", p.agent.label))
+
+    def _hub(self, term: Term) -> Link:
+        iri = term.value
+        if iri.startswith(DISPLAY_PREFIXES["wd"]):
+            label = f"Wikidata {iri.rsplit('/', 1)[-1]}"
+        elif iri.startswith(DISPLAY_PREFIXES["pleiades"]):
+            label = f"Pleiades {iri.rsplit('/', 1)[-1]}"
+        else:
+            label = shorten(iri)
+        return Link(label, iri, iri, external=True)
+
+    def _date(self, predicate: Term, date: Term) -> DateView | None:
+        gregorian = self._first(date, str(SG) + "gregorianDate")
+        if gregorian is None:
+            return None
+        year, month, day = (self._first(date, str(SG) + name) for name in ("year", "month", "day"))
+        if year is not None and month is not None and day is not None:
+            julian = f"{int(day.value)} {_MONTHS[int(month.value) - 1]} {int(year.value)}"
+        else:
+            julian = self._text(self._first(date, str(SG) + "asGiven")) or ""
+        as_given = self._text(self._first(date, str(SG) + "asGiven"))
+        jdn = self._first(date, str(SG) + "julianDayNumber")
+        iso = gregorian.value
+        g_year, g_month, g_day = (int(part) for part in iso.split("-"))
+        return DateView(
+            property=self.link(predicate),
+            julian=julian,
+            as_given=as_given,
+            gregorian=f"{g_day} {_MONTHS[g_month - 1]} {g_year}",
+            gregorian_iso=iso,
+            julian_day_number=int(jdn.value) if jdn is not None else None,
+        )
+
+    def _place(self, node: Term) -> Place | None:
+        geometry = self._first(node, GEO + "hasGeometry")
+        if geometry is None:
+            return None
+        wkt = self._first(geometry, GEO + "asWKT")
+        match = _POINT.fullmatch(wkt.value) if isinstance(wkt, ox.Literal) else None
+        if match is None:
+            return None
+        precision = self._first(geometry, str(SG) + "pointPrecision")
+        record = self._first(geometry, str(SG) + "pleiadesPlace")
+        return Place(
+            link=self.link(node),
+            slug=slug_of(node.value) or "",
+            longitude=float(match.group(1)),
+            latitude=float(match.group(2)),
+            precision=self.label(precision.value) if precision is not None else None,
+            record=self._hub(record) if isinstance(record, ox.NamedNode) else None,
+        )
+
+    def _text_segments(self, node: Term) -> list[tuple[str, Link | None]]:
+        """A sentence's text cut at its quotations, each quotation's words linked to it."""
+        text = self._first(node, str(SG) + "text")
+        start = self._first(node, str(SG) + "startOffset")
+        if text is None or start is None:
+            quote_sentence = self._first(node, str(SG) + "inSentence")
+            if quote_sentence is None:
+                return []
+            return self._text_segments(quote_sentence)
+        base = int(start.value)
+        spans = []
+        for quotation in self._subjects(node, str(SG) + "inSentence"):
+            q_start = self._first(quotation, str(SG) + "startOffset")
+            q_end = self._first(quotation, str(SG) + "endOffset")
+            if q_start is not None and q_end is not None:
+                spans.append((int(q_start.value) - base, int(q_end.value) - base, quotation))
+        segments: list[tuple[str, Link | None]] = []
+        position = 0
+        for begin, end, quotation in sorted(spans, key=lambda span: (span[0], -span[1])):
+            if begin < position:
+                continue  # overlapping quotations: the first one is marked
+            segments.append((text.value[position:begin], None))
+            segments.append((text.value[begin:end], self.link(quotation)))
+            position = end
+        segments.append((text.value[position:], None))
+        return [segment for segment in segments if segment[0]]
+
+    def timeline(self) -> list[TimelineEntry]:
+        """Every dated event, by its Julian Day Number."""
+        entries = []
+        for prop in _DATE_PROPERTIES:
+            predicate = ox.NamedNode(prop)
+            for subject, p, obj in self.triples:
+                if p != predicate or not isinstance(subject, ox.NamedNode):
+                    continue
+                date = self._date(p, obj)
+                if date is None:
+                    continue
+                entries.append(
+                    TimelineEntry(
+                        event=self.link(subject),
+                        event_slug=slug_of(subject.value) or "",
+                        date=date,
+                        sources=self.sources((subject, p, obj)),
+                    )
+                )
+        return sorted(
+            entries,
+            key=lambda e: (e.date.gregorian_iso, e.event.label, e.date.property.label),
+        )
+
+    def places(self) -> list[Place]:
+        found = [
+            place
+            for subject in {s for (s, p, _) in self.triples if p.value == GEO + "hasGeometry"}
+            if (place := self._place(subject)) is not None
+        ]
+        return sorted(found, key=lambda place: place.link.label)
+
+    def index(self) -> list[tuple[Link, list[Link]]]:
+        """The resources of the data and links, grouped by their classes in the ontology."""
+        groups: dict[str, list[Link]] = defaultdict(list)
+        for slug in self.slugs:
+            node = ox.NamedNode(str(ID) + slug)
+            classes = [o.value for p, o in self.outgoing.get(node, []) if p == _TYPE]
+            own = [c for c in classes if c.startswith(str(SG))] or classes or [RDFS + "Resource"]
+            for class_iri in own:
+                groups[class_iri].append(self.link(node))
+        return sorted(
+            (
+                (self.link(c), sorted(links, key=lambda link: link.label.lower()))
+                for c, links in groups.items()
+            ),
+            key=lambda group: group[0].label.lower(),
+        )
+
+    def ontology_terms(self) -> list[tuple[str, Link, list[tuple[Link, Value]]]]:
+        """Each ``sg:`` term of the ontology: its local name, link and statements."""
+        terms = sorted(
+            {
+                s
+                for (s, _, _) in self.graph_triples.get(GRAPH_BASE + "ontology", set())
+                if isinstance(s, ox.NamedNode) and s.value.startswith(str(SG))
+            },
+            key=lambda term: term.value,
+        )
+        return [
+            (
+                term.value[len(str(SG)) :],
+                self.link(term),
+                [(self.link(p), self.value(o)) for p, o in self.outgoing.get(term, [])],
+            )
+            for term in terms
+        ]
+
+    def counts_by_graph(self) -> dict[str, int]:
+        return {iri: len(self.graph_triples.get(iri, ())) for iri, _ in self.graphs}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            part: len(self.graph_triples.get(GRAPH_BASE + part, ())) for part in self.part_names()
+        }
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _triple_key(triple: Iterable[Term]) -> tuple[str, ...]:
+    return tuple(f"{type(term).__name__}:{term}" for term in triple)
