@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph
@@ -26,28 +26,30 @@ __all__ = [
 
 # The parts of the graph, each published in its own named graph: what things are
 # (ontology), what the source text says (data), and what other sources add (links).
-PARTS = ("ontology", "data", "links")
+# Adding a part is one entry here: its named graph and where its files are.
+_REGISTRY: dict[str, tuple[URIRef, Callable[[], list[Path]]]] = {
+    "ontology": (ONTOLOGY_GRAPH, resources.ontology_paths),
+    "data": (DATA_GRAPH, lambda: [resources.data_path()]),
+    "links": (LINKS_GRAPH, lambda: [resources.links_path()]),
+}
+PARTS = tuple(_REGISTRY)
 
-_PART_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "data": DATA_GRAPH, "links": LINKS_GRAPH}
+
+def _registered(part: str) -> tuple[URIRef, Callable[[], list[Path]]]:
+    try:
+        return _REGISTRY[part]
+    except KeyError:
+        raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}") from None
 
 
 def part_paths(part: str) -> list[Path]:
     """The files that make up one part of the graph (one of PARTS)."""
-    if part == "ontology":
-        return resources.ontology_paths()
-    if part == "data":
-        return [resources.data_path()]
-    if part == "links":
-        return [resources.links_path()]
-    raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
+    return _registered(part)[1]()
 
 
 def part_graph(part: str) -> URIRef:
     """The IRI of the named graph that holds one part (one of PARTS)."""
-    try:
-        return _PART_GRAPHS[part]
-    except KeyError:
-        raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}") from None
+    return _registered(part)[0]
 
 
 def check_turtle(path: Path) -> None:
@@ -91,9 +93,13 @@ def load_dataset(
     """A dataset with each part (ontology, data, links) in its own named graph.
 
     The default graph is the union of the named graphs, so a plain query sees everything.
+    The links layer defaults to the shipped one only when the data is the shipped data too:
+    links without the resources they enrich would be dangling.
     """
     dataset = Dataset(default_union=True)
     bind_known_prefixes(dataset)
+    if links_paths is None and data_paths is not None:
+        links_paths = []
     chosen = {"ontology": ontology_paths, "data": data_paths, "links": links_paths}
     named_parts: list[tuple[URIRef, Sequence[Path | str]]] = [
         (part_graph(part), paths if paths is not None else part_paths(part))

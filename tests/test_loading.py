@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
+from rdflib.namespace import SKOS
 
 from kg.errors import InputFileError, ParseError
-from kg.loading import check_turtle, load_dataset, load_files
-from kg.namespaces import DATA_GRAPH, ID, ONTOLOGY_GRAPH, SG
+from kg.loading import PARTS, check_turtle, load_dataset, load_files, part_graph
+from kg.namespaces import DATA_GRAPH, ID, LINKS_GRAPH, ONTOLOGY_GRAPH, SG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 VALIDATION = FIXTURES / "validation"
@@ -70,4 +71,14 @@ def test_dataset_keeps_parts_in_named_graphs() -> None:
     assert (SG.Person, None, None) not in data
     assert (ID.sergius, None, None) in data
     assert (ID.sergius, None, None) not in ontology
+    assert len(dataset.graph(LINKS_GRAPH)) == 0  # other data: no shipped links by default
     assert len(dataset) == len(ontology) + len(data)  # the default graph is their union
+
+
+def test_shipped_dataset_has_every_part_in_its_graph() -> None:
+    dataset = load_dataset()
+    sizes = {part: len(dataset.graph(part_graph(part))) for part in PARTS}
+    assert PARTS == ("ontology", "data", "links")
+    assert all(size > 0 for size in sizes.values())
+    assert (ID.constantinople, SKOS.exactMatch, None) in dataset.graph(LINKS_GRAPH)
+    assert (ID.constantinople, SKOS.exactMatch, None) not in dataset.graph(DATA_GRAPH)
