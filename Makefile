@@ -3,6 +3,7 @@
 # make lint  lint only
 # make release  build dist/: every export, the description, docs, SHA256SUMS (needs
 #               Graphviz's dot: apt-get install graphviz)
+# make bench-serve  kg serve against an Oxigraph server over HTTP: throughput, p50/p99
 # Each target creates .venv with python3.11 when it is missing. A stamp per install
 # keeps pip from running again until pyproject.toml changes.
 
@@ -10,7 +11,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint release
+.PHONY: run test lint release bench-serve
 
 run: $(VENV)/.installed-run
 	$(BIN)/kg validate
@@ -26,6 +27,9 @@ lint: $(VENV)/.installed-test
 release: $(VENV)/.installed-release
 	$(BIN)/kg release --out dist
 
+bench-serve: $(VENV)/.installed-bench
+	$(BIN)/python bench/serve.py
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -39,4 +43,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-release: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[release]'
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed-run
