@@ -1,34 +1,52 @@
-"""Faster query engines behind rdflib's API, for the jobs that run many queries.
+"""Faster engines behind rdflib's API: Oxigraph parses and answers, rdflib terms come out.
 
-rdflib stays the API users see. Two jobs were measured to be dominated by the query
-engine rather than by the work itself, and get help here:
+rdflib stays the API users see. The jobs that bench/ measured to be dominated by
+rdflib's parser or query engine rather than by the work itself get help here:
 
-* pyshacl hands rdflib the *text* of each SHACL-SPARQL constraint once per focus
-  node, and rdflib parses it every time; :class:`PreparedQueryGraph` parses each
-  text once (about 7x faster validation of the shipped graph).
-* The quality-check queries run on an embedded Oxigraph store
-  (:func:`oxigraph_store`, :func:`select`), about 100x faster than rdflib's
-  engine on the shipped graph; their tests compare both engines row for row.
+* Turtle is parsed by Oxigraph (:func:`read_turtle`, :func:`load_store`), several times
+  faster than rdflib's parser and with exact error positions.
+* pyshacl hands the data graph the text of each SHACL-SPARQL constraint once per focus
+  node, with ``$this`` pre-bound. :class:`OxigraphBackedGraph` answers those queries on
+  an Oxigraph mirror of itself (pre-binding by SEP-0007 substitution), where rdflib's
+  engine scanned a whole predicate per focus node and grew with the square of the graph.
+* The quality checks and the canned queries run on an embedded Oxigraph store
+  (:func:`select`, :func:`evaluate`); their tests compare both engines row for row.
+* :class:`PreparedQueryGraph` parses each distinct query text once, for rdflib's engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.query import Result
+from rdflib.term import Node, Variable
 
-__all__ = ["PreparedQueryGraph", "oxigraph_store", "select", "to_rdflib"]
+from kg.errors import InputFileError, ParseError
+
+__all__ = [
+    "OxigraphBackedGraph",
+    "PreparedQueryGraph",
+    "evaluate",
+    "load_store",
+    "oxigraph_store",
+    "read_turtle",
+    "select",
+    "to_oxigraph",
+    "to_rdflib",
+]
 
 
 @lru_cache(maxsize=1024)
-def _prepared(text: str) -> Query:
+def _prepared(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery  # slow to import; only rdflib's engine needs it
+
     return prepareQuery(text)
 
 
@@ -87,3 +105,170 @@ def select(
     columns = tuple(variable.value for variable in solutions.variables)
     rows = [tuple(to_rdflib(solution[name]) for name in columns) for solution in solutions]
     return columns, rows
+
+
+def to_oxigraph(term: Node) -> Any:
+    """The pyoxigraph term for an rdflib term (a plain literal becomes an xsd:string one)."""
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    raise TypeError(f"cannot give Oxigraph the term {term!r}")
+
+
+def _position_free(error: SyntaxError) -> str:
+    # pyoxigraph prefixes the message with the position, which we print in our own form.
+    message = error.msg or str(error)
+    _, separator, rest = message.partition(": ")
+    return rest if separator else message
+
+
+def read_turtle(path: Path | str) -> Iterator[pyoxigraph.Triple]:
+    """The triples of a Turtle file, parsed by Oxigraph.
+
+    Blank-node labels get a suffix of their own for each call, so two files (or two
+    reads) never share a blank node. Raises ParseError with the line and column of the
+    first error, or InputFileError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "no such file" if not path.exists() else "not a file")
+    suffix = uuid.uuid4().hex[:12]
+    renamed: dict[str, pyoxigraph.BlankNode] = {}
+
+    def fresh(node: Any) -> Any:
+        if isinstance(node, pyoxigraph.BlankNode):
+            found = renamed.get(node.value)
+            if found is None:
+                found = renamed[node.value] = pyoxigraph.BlankNode(f"{node.value}x{suffix}")
+            return found
+        return node
+
+    parser = pyoxigraph.parse(
+        path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+    )
+    try:
+        for quad in parser:
+            subject, obj = quad.subject, quad.object
+            if isinstance(subject, pyoxigraph.BlankNode) or isinstance(obj, pyoxigraph.BlankNode):
+                yield pyoxigraph.Triple(fresh(subject), quad.predicate, fresh(obj))
+            else:
+                yield quad.triple
+    except SyntaxError as error:
+        raise ParseError(path, error.lineno, error.offset, _position_free(error)) from None
+    except UnicodeDecodeError as error:
+        raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
+    except (OSError, ValueError) as error:
+        raise InputFileError(path, str(error)) from None
+
+
+def load_store(
+    paths: Iterable[Path | str],
+    store: pyoxigraph.Store | None = None,
+    graph: URIRef | None = None,
+) -> pyoxigraph.Store:
+    """Parse Turtle files into ``store`` (a new in-memory one by default).
+
+    The triples go to the named graph ``graph``, or to the default graph.
+    """
+    target = store if store is not None else pyoxigraph.Store()
+    name = pyoxigraph.NamedNode(str(graph)) if graph is not None else pyoxigraph.DefaultGraph()
+    for path in paths:
+        target.extend(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in read_turtle(path)
+        )
+    return target
+
+
+class OxigraphBackedGraph(Graph):
+    """An rdflib Graph with an Oxigraph store beside it that holds the same triples.
+
+    :meth:`load` parses each file once and adds its triples to both, the store's copy in
+    a named graph. String queries run on the store (default graph: the union of its
+    graphs), with ``initBindings`` pre-bound by substitution; anything else goes to
+    rdflib. The rdflib side keeps every literal as written (the store keeps numbers in
+    canonical form: "01"^^xsd:integer as 1, xsd:int as xsd:integer).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.oxigraph = pyoxigraph.Store()
+
+    def load(self, paths: Iterable[Path | str], graph: URIRef) -> None:
+        """Parse Turtle files into this graph and into the store's named graph ``graph``."""
+        name = pyoxigraph.NamedNode(str(graph))
+        for path in paths:
+            triples = list(read_turtle(path))
+            self.oxigraph.extend(
+                pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples
+            )
+            self.addN(
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), self)  # type: ignore[misc]
+                for t in triples
+            )
+
+    def query(  # type: ignore[override]
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 (rdflib's name)
+        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if not isinstance(query_object, str) or initNs or kwargs or processor != "sparql":
+            return super().query(
+                query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+            )
+        substitutions = {
+            pyoxigraph.Variable(str(name)): to_oxigraph(value)
+            for name, value in (initBindings or {}).items()
+        }
+        solutions = self.oxigraph.query(
+            query_object, substitutions=substitutions, use_default_graph_as_union=True
+        )
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            return super().query(
+                query_object, processor, result, initNs, initBindings, use_store_provided
+            )
+        names = [variable.value for variable in solutions.variables]
+        answer = Result("SELECT")
+        answer.vars = [Variable(name) for name in names]
+        answer.bindings = [
+            {
+                Variable(name): to_rdflib(term)
+                for name in names
+                if (term := solution[name]) is not None
+            }
+            for solution in solutions
+        ]
+        return answer
+
+
+def evaluate(
+    store: pyoxigraph.Store, text: str
+) -> tuple[str, tuple[str, ...], list[tuple[Node | None, ...]], bool | None]:
+    """Run any query form on ``store`` (default graph: the store's default graph).
+
+    Returns the form (SELECT, ASK, CONSTRUCT), the columns, the rows of rdflib terms and,
+    for ASK, the answer. A CONSTRUCT or DESCRIBE answers its triples as rows.
+    Raises SyntaxError as pyoxigraph does.
+    """
+    outcome = store.query(text)
+    if isinstance(outcome, pyoxigraph.QuerySolutions):
+        columns = tuple(variable.value for variable in outcome.variables)
+        rows = [tuple(to_rdflib(solution[name]) for name in columns) for solution in outcome]
+        return "SELECT", columns, rows, None
+    if isinstance(outcome, pyoxigraph.QueryBoolean):
+        return "ASK", ("boolean",), [], bool(outcome)
+    triples = [
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in outcome
+    ]
+    return "CONSTRUCT", ("subject", "predicate", "object"), triples, None

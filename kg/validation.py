@@ -7,13 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-import pyshacl
-from pyshacl.errors import (
-    ConstraintLoadError,
-    ReportableRuntimeError,
-    RuleLoadError,
-    ShapeLoadError,
-)
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
@@ -21,15 +14,14 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.catalogue import QueryFile, read_query_file
-from kg.engines import PreparedQueryGraph, oxigraph_store, select
+from kg.engines import OxigraphBackedGraph, select
 from kg.errors import ValidationSetupError
-from kg.loading import load_files, new_graph
+from kg.loading import load_files
 from kg.namespaces import (
     DATA_GRAPH,
     KNOWN_PREFIXES,
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
-    SG,
     curie,
 )
 
@@ -97,32 +89,39 @@ def validate(
     """
     if links_paths is None:
         links_paths = [resources.links_path()] if data_paths is None else []
-    data = load_files(data_paths if data_paths is not None else [resources.data_path()])
-    links = load_files(links_paths)
-    ontology = load_files(
-        ontology_paths if ontology_paths is not None else resources.ontology_paths()
-    )
+    chosen = {
+        ONTOLOGY_GRAPH: resources.ontology_paths() if ontology_paths is None else ontology_paths,
+        DATA_GRAPH: data_paths if data_paths is not None else [resources.data_path()],
+        LINKS_GRAPH: links_paths,
+    }
+    # Each part is parsed once, by Oxigraph, into its named graph; the union that pyshacl
+    # validates is an rdflib view of the same triples whose SPARQL Oxigraph answers.
+    union = OxigraphBackedGraph()
+    for graph_name, paths in chosen.items():
+        union.load(paths, graph_name)
+    store = union.oxigraph
+    counts = {graph_name: _count(store, graph_name) for graph_name in chosen}
     shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
-    union = new_graph()
-    for part in (ontology, data, links):
-        union += part
     prefixes = _report_prefixes(shapes)
-    sentences = _sentence_index(union, _source_lines(source_text_path))
+    sentences = _sentence_index(store, _source_lines(source_text_path))
 
     violations = _run_shacl(union, shapes, sentences, prefixes)
     checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
-    parts = {ONTOLOGY_GRAPH: ontology, DATA_GRAPH: data, LINKS_GRAPH: links}
-    store = oxigraph_store(parts) if checks else None
     for check in checks:
         violations += _run_check(store, check, sentences, prefixes)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
-        data_triples=len(data) + len(links),
-        ontology_triples=len(ontology),
+        data_triples=counts[DATA_GRAPH] + counts[LINKS_GRAPH],
+        ontology_triples=counts[ONTOLOGY_GRAPH],
         shape_count=_count_shapes(shapes),
         checks=tuple(_check_name(check) for check in checks),
         violations=tuple(violations),
     )
+
+
+def _count(store: pyoxigraph.Store, graph_name: URIRef) -> int:
+    name = pyoxigraph.NamedNode(str(graph_name))
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
 def _report_prefixes(shapes: Graph) -> dict[str, str]:
@@ -148,12 +147,18 @@ def _run_shacl(
     union: Graph, shapes: Graph, sentences: Sentences, prefixes: Mapping[str, str]
 ) -> list[Violation]:
     # The ontology is already in ``union`` (what pyshacl's ont_graph would do, on a
-    # copy); validating in place lets pyshacl query our PreparedQueryGraph directly.
-    data_graph = PreparedQueryGraph()
-    data_graph += union
+    # copy); validating in place lets pyshacl query the Oxigraph-backed graph directly.
+    import pyshacl  # slow to import; only validation needs it
+    from pyshacl.errors import (
+        ConstraintLoadError,
+        ReportableRuntimeError,
+        RuleLoadError,
+        ShapeLoadError,
+    )
+
     try:
         _, results, _ = pyshacl.validate(
-            data_graph,
+            union,
             shacl_graph=shapes,
             inplace=True,
             advanced=True,
@@ -292,6 +297,8 @@ def _run_check(
 # Which sentence speaks of a node: through a reified statement about it, a quotation
 # that describes it, or because the node is the quotation, statement or sentence itself.
 _SENTENCES_QUERY = """
+PREFIX sg: <https://w3id.org/siege626/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT DISTINCT ?node ?number ?text WHERE {
   ?quotation a sg:Quotation ;
              sg:inSentence ?sentence .
@@ -309,15 +316,14 @@ SELECT DISTINCT ?node ?number ?text WHERE {
 
 
 def _sentence_index(
-    graph: Graph, lines: list[str] | None
+    store: pyoxigraph.Store, lines: list[str] | None
 ) -> dict[Node, tuple[SourceSentence, ...]]:
     """For each node the source speaks of, the sentences it comes from, in text order.
 
     A sentence's text is its ``sg:text`` or, failing that, its line of the source file.
     """
     found: dict[Node, dict[int, str | None]] = {}
-    for row in graph.query(_SENTENCES_QUERY, initNs={"sg": SG, "rdf": RDF}):
-        node, number, text = row  # type: ignore[misc]
+    for node, number, text in select(store, _SENTENCES_QUERY)[1]:
         try:
             line = int(number)
         except (TypeError, ValueError):
