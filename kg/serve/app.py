@@ -17,7 +17,6 @@ fresh listing of the release directory.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.catalogue import QueryFile
 from kg.errors import KgError
@@ -40,6 +38,8 @@ from kg.loading import PARTS, part_graph, part_paths
 from kg.parameters import bind_values
 from kg.queries import bind_parameters, list_queries
 from kg.serve import pages
+from kg.serve.files import DIST_TYPES, release_files
+from kg.serve.middleware import BodyLimit, SecurityHeaders
 from kg.serve.negotiation import choose
 from kg.serve.pool import QueryOutcome, QueryRequest, WorkerPool
 from kg.serve.site import DISPLAY_PREFIXES, SiteGraph
@@ -73,30 +73,6 @@ _RESULTS_FORMATS = {
 }
 _STATIC = Path(__file__).with_name("static")
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
-_DIST_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".json": "application/json",
-    ".geojson": "application/geo+json",
-    ".html": "text/html; charset=utf-8",
-    ".csv": "text/csv",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".gz": "application/gzip",
-    ".zip": "application/zip",
-    ".sha256": "text/plain; charset=utf-8",
-}
-_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 _EXAMPLE_QUERY = """\
 PREFIX sg: <https://w3id.org/siege626/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -150,94 +126,6 @@ class _AnswerCache:
             self.size -= len(old.body)
 
 
-class _BodyLimit:
-    """Refuses a request body larger than ``limit`` bytes with 413, before the app reads it."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _refuse(send, 413, f"request body larger than {self.limit} bytes")
-            return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await _refuse(send, 413, f"request body larger than {self.limit} bytes")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-class _SecurityHeaders:
-    """No MIME sniffing, no referrer; pages may load only this server's own style sheet."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
-                content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
-                if (
-                    content_type.startswith(b"text/html")
-                    and b"content-security-policy" not in names
-                ):
-                    headers.append((b"content-security-policy", _CSP.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-async def _refuse(send: Send, status: int, message: str) -> None:
-    body = (message + "\n").encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 def _graphs() -> list[tuple[str, Path]]:
     return [(str(part_graph(part)), path) for part in PARTS for path in part_paths(part)]
 
@@ -274,12 +162,12 @@ class _Server:
             self.documents[(key, media_type)] = cached
         return cached
 
-    def page(self, key: str, template: str, **context: Any) -> HTMLBytes:
+    def page(self, key: str, template: str, **context: Any) -> str:
         cached = self.html.get(key)
         if cached is None:
             cached = pages.render(template, **context)
             self.html[key] = cached
-        return HTMLBytes(cached)
+        return cached
 
     def not_found(self, request: Request, what: str) -> Response:
         if choose(request.headers.get("accept"), [HTML, "text/plain"]) == HTML:
@@ -320,10 +208,6 @@ class _Server:
         if isinstance(results, ox.QueryTriples):
             raise KgError(f"query '{query.name}' builds a graph; ask /sparql for it")
         return results.serialize(format=_RESULTS_FORMATS[media_type])
-
-
-class HTMLBytes(str):
-    """A rendered page."""
 
 
 def _prefixes(media_type: str, triples: Sequence[ox.Triple]) -> dict[str, str] | None:
@@ -734,26 +618,6 @@ async def void_document(request: Request) -> Response:
 # -- files -----------------------------------------------------------------------------------
 
 
-def release_files(dist_dir: Path | None) -> dict[str, Path]:
-    """The regular files under the release directory, by their path relative to it.
-
-    Symbolic links and hidden files are left out, so nothing outside the directory is
-    ever offered, whatever it contains.
-    """
-    if dist_dir is None or not dist_dir.is_dir():
-        return {}
-    root = dist_dir.resolve()
-    found: dict[str, Path] = {}
-    for directory, subdirectories, files in os.walk(root, followlinks=False):
-        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
-        for name in files:
-            path = Path(directory) / name
-            if name.startswith(".") or path.is_symlink() or not path.is_file():
-                continue
-            found[path.relative_to(root).as_posix()] = path
-    return dict(sorted(found.items()))
-
-
 async def downloads_page(request: Request) -> Response:
     server = _server(request)
     files = [
@@ -773,7 +637,7 @@ async def release_file(request: Request) -> Response:
     path = release_files(server.settings.dist_dir).get(name)
     if path is None:
         return server.not_found(request, f"no release file '{name}' (see /downloads)")
-    media_type = _DIST_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    media_type = DIST_TYPES.get(path.suffix.lower(), "application/octet-stream")
     return Response(path.read_bytes(), media_type=media_type)
 
 
@@ -836,7 +700,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(_SecurityHeaders),
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
@@ -844,7 +708,7 @@ def create_app(
                 allow_headers=["Accept", "Content-Type"],
                 max_age=600,
             ),
-            Middleware(_BodyLimit, limit=chosen.max_body_bytes),
+            Middleware(BodyLimit, limit=chosen.max_body_bytes),
         ],
         exception_handlers={404: _not_found_handler, 405: _method_not_allowed},
         lifespan=lifespan,
