@@ -417,7 +417,9 @@ async def query_page(request: Request) -> Response:
     example = params.get("example")
     text = params.get("query")
     if example is not None and example in server.queries and text is None:
-        text = server.queries[example].text
+        canned = server.queries[example]
+        # With its parameters' defaults bound, as /queries/NAME runs it.
+        text = bind_values(canned.text, bind_parameters(canned))
     context: dict[str, Any] = {
         "title": "Query",
         "query": text or _EXAMPLE_QUERY,

@@ -469,6 +469,13 @@ def test_the_query_page_shows_a_table(client) -> None:
     assert bad.status_code == 400 and 'class="error"' in bad.text
 
 
+def test_an_example_on_the_query_page_runs_with_its_defaults_bound(client) -> None:
+    response = client.get("/query", params={"example": "defence-leaders-of-place"})
+    assert response.status_code == 200
+    assert "VALUES (?place)" in response.text  # the text shown is the text run
+    assert 'href="/page/sergius-i"' in response.text and 'href="/page/bonus"' in response.text
+
+
 def test_void_describes_the_dataset_and_its_endpoint(client) -> None:
     response = client.get("/void", headers={"accept": "text/turtle"})
     assert response.status_code == 200
