@@ -1,0 +1,72 @@
+"""A progress bar for loads on a terminal (rich, on stderr); nothing when not a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+__all__ = ["TerminalProgress", "load_progress"]
+
+
+class TerminalProgress:
+    """One bar per part, counting triples, with the current step beside the part's name."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def begin(self, part: str, triples: int) -> None:
+        self._tasks[part] = self._progress.add_task(part, total=max(triples, 1), step="waiting")
+
+    def step(self, part: str, step: str) -> None:
+        task = self._tasks.get(part)
+        if task is not None:
+            self._progress.update(task, step=step)
+            if step == "check":
+                self._progress.update(task, completed=self._progress.tasks[task].total)
+
+    def advance(self, part: str, triples: int) -> None:
+        task = self._tasks.get(part)
+        if task is not None:
+            self._progress.advance(task, triples)
+
+
+class _Silent:
+    def begin(self, part: str, triples: int) -> None:
+        pass
+
+    def step(self, part: str, step: str) -> None:
+        pass
+
+    def advance(self, part: str, triples: int) -> None:
+        pass
+
+
+@contextmanager
+def load_progress(console: Console | None = None) -> Iterator[TerminalProgress | _Silent]:
+    """A reporter for :func:`kg.store_loading.load_into_store`: a bar when stderr is a terminal."""
+    console = console if console is not None else Console(stderr=True)
+    if not console.is_terminal:
+        yield _Silent()
+        return
+    progress = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("triples  {task.fields[step]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with progress:
+        yield TerminalProgress(progress)

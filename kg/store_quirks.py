@@ -1,0 +1,125 @@
+"""Store answers read into rdflib terms, with each store's documented quirks undone here.
+
+This is the one place where an answer from a store is changed before the toolkit uses
+it. Every change is a quirk that was seen on the store and has a test of its own
+(tests/test_store_quirks.py); nothing else is normalised, so any other difference from
+the embedded answers shows up as a difference.
+
+Virtuoso (quirk set ``"virtuoso"``), measured on Virtuoso Open Source 7.2:
+
+* JSON results use the legacy ``"type": "typed-literal"`` for literals with a datatype;
+* a stored ``xsd:boolean`` comes back as ``"1"`` or ``"0"`` (the values of ``"true"`` and
+  ``"false"``), and a boolean expression (``EXISTS``, ``<``, ``BOUND``…) that a query
+  projects comes back as the ``xsd:integer`` 1 or 0;
+* an ASK query answers with a table whose column is ``__ASK_RETVAL`` instead of the
+  ``boolean`` member: one row of 1 when true, no row when false;
+* blank nodes are labelled ``nodeID://b10000``, which is not a blank node label;
+* a GeoSPARQL ``geo:wktLiteral`` is stored as Virtuoso's own geometry type and comes back
+  typed ``virtrdf:Geometry``; its words are kept, so the datatype is put back.
+
+Every store: a literal typed ``xsd:string`` is a simple literal (RDF 1.1 makes them the
+same term), so ``"x"`` and ``"x"^^xsd:string`` compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg.queries import Result
+from kg.stores import StoreError
+
+__all__ = ["VIRTUOSO", "read_json_results", "term_from_json"]
+
+VIRTUOSO = "virtuoso"
+_ASK_COLUMN = "__ASK_RETVAL"
+_VIRTUOSO_BNODE_PREFIX = "nodeID://"
+_BOOLEAN_WORDS = {"1": "true", "0": "false", "true": "true", "false": "false"}
+_VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+_WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+
+
+def read_json_results(
+    document: Mapping[str, Any],
+    form: str,
+    quirks: Iterable[str] = (),
+    boolean_columns: Iterable[str] = (),
+) -> Result:
+    """A SPARQL 1.1 JSON results document as a Result of the query ``form`` (SELECT or ASK).
+
+    ``boolean_columns`` names the projected variables that a boolean expression binds;
+    under the Virtuoso quirks their 1 and 0 become ``true`` and ``false``.
+    """
+    quirk_set = frozenset(quirks)
+    virtuoso = VIRTUOSO in quirk_set
+    if form == "ASK":
+        return _read_boolean(document, virtuoso)
+    head = document.get("head")
+    results = document.get("results")
+    if not isinstance(head, dict) or not isinstance(results, dict):
+        raise StoreError("malformed SPARQL JSON results: no head or results member")
+    columns = tuple(str(name) for name in head.get("vars", []))
+    booleans = frozenset(boolean_columns) if virtuoso else frozenset()
+    rows = []
+    for binding in results.get("bindings", []):
+        row = []
+        for column in columns:
+            value = binding.get(column)
+            term = None if value is None else term_from_json(value, quirk_set)
+            if column in booleans:
+                term = _integer_as_boolean(term)
+            row.append(term)
+        rows.append(tuple(row))
+    return Result("SELECT", columns, tuple(rows))
+
+
+def term_from_json(value: Mapping[str, Any], quirks: Iterable[str] = ()) -> Node:
+    """One RDF term of a SPARQL JSON result binding."""
+    virtuoso = VIRTUOSO in frozenset(quirks)
+    kind = value.get("type")
+    text = value.get("value")
+    if not isinstance(text, str):
+        raise StoreError(f"malformed SPARQL JSON term: {dict(value)!r}")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        if virtuoso and text.startswith(_VIRTUOSO_BNODE_PREFIX):
+            text = text[len(_VIRTUOSO_BNODE_PREFIX) :]
+        return BNode(text)
+    if kind == "literal" or (kind == "typed-literal" and virtuoso):
+        language = value.get("xml:lang")
+        if language:
+            return Literal(text, lang=language)
+        datatype = value.get("datatype")
+        if datatype is None or datatype == str(XSD.string):
+            return Literal(text)
+        if virtuoso and datatype == str(XSD.boolean) and text in _BOOLEAN_WORDS:
+            text = _BOOLEAN_WORDS[text]
+        if virtuoso and datatype == _VIRTUOSO_GEOMETRY:
+            datatype = _WKT_LITERAL
+        # normalize=False keeps the store's lexical form: a change must stay visible.
+        return Literal(text, datatype=URIRef(datatype), normalize=False)
+    raise StoreError(f"unknown SPARQL JSON term type {kind!r}")
+
+
+def _read_boolean(document: Mapping[str, Any], virtuoso: bool) -> Result:
+    answer = document.get("boolean")
+    if not isinstance(answer, bool) and virtuoso:
+        head = document.get("head", {})
+        bindings = document.get("results", {}).get("bindings", [])
+        if head.get("vars") == [_ASK_COLUMN] and len(bindings) <= 1:
+            # No row when false; one row of 1 when true.
+            answer = bool(bindings) and bindings[0].get(_ASK_COLUMN, {}).get("value") == "1"
+    if not isinstance(answer, bool):
+        raise StoreError("malformed SPARQL JSON results: an ASK query without a boolean")
+    return Result("ASK", ("boolean",), ((Literal(answer),),), boolean=answer)
+
+
+def _integer_as_boolean(term: Node | None) -> Node | None:
+    if isinstance(term, Literal) and term.datatype == XSD.integer and str(term) in ("0", "1"):
+        return Literal(str(term) == "1")
+    return term

@@ -1,0 +1,184 @@
+"""Triple-store presets: where a store keeps its SPARQL endpoints, and which quirks it has.
+
+A preset turns the one URL a user gives (``--endpoint``) into the three services the
+toolkit talks to: the SPARQL 1.1 Query and Update endpoints and the Graph Store HTTP
+Protocol. Each preset also says how a store must be handled:
+
+* ``oxigraph``: ``URL/query``, ``URL/update``, ``URL/store?graph=IRI``. A Graph Store PUT
+  clears the graph and loads the new triples in two transactions, so it is never aimed
+  at the target graph (see :mod:`kg.store_loading`); update bodies are limited to 1 MiB.
+* ``virtuoso``: ``URL/sparql`` (or ``URL/sparql-auth`` with credentials),
+  ``URL/sparql-auth``, ``URL/sparql-graph-crud-auth?graph-uri=IRI``; HTTP Digest only.
+  INSERT DATA fails above 1,000 to 2,000 triples and refuses blank nodes; a Graph Store
+  upload stores an ill-typed literal as 0; answers carry the quirks that
+  :mod:`kg.store_quirks` undoes.
+* ``fuseki``: ``URL/query``, ``URL/update``, ``URL/data?graph=IRI`` with URL the dataset
+  (``http://host:3030/ds``).
+* ``generic``: URL is the SPARQL endpoint for queries and updates alike; no Graph Store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from rdflib import URIRef
+
+from kg import loading
+from kg.errors import KgError
+
+__all__ = [
+    "DEFAULT_GRAPH_BASE",
+    "PASSWORD_ENV_DEFAULT",
+    "PRESETS",
+    "PROTOCOLS",
+    "StoreError",
+    "StoreOptionError",
+    "StorePreset",
+    "StoreTarget",
+    "preset",
+]
+
+PROTOCOLS = ("gsp", "update")
+DEFAULT_GRAPH_BASE = "https://w3id.org/siege626/graph/"
+PASSWORD_ENV_DEFAULT = "SIEGE626_STORE_PASSWORD"
+
+
+class StoreError(KgError):
+    """A store that cannot be reached, refuses a request, or answers what was not sent."""
+
+    # The command line exits with this status (2 is for usage and input errors).
+    exit_code = 3
+
+
+class StoreOptionError(KgError):
+    """A store named wrongly: unknown preset, malformed URL or IRI, missing password."""
+
+
+@dataclass(frozen=True)
+class StorePreset:
+    """Endpoint paths (appended to the user's URL) and limits of one kind of store."""
+
+    name: str
+    query_path: str
+    update_path: str
+    gsp_path: str | None
+    gsp_graph_parameter: str = "graph"
+    # Used for queries instead of query_path when credentials are given.
+    authenticated_query_path: str | None = None
+    default_protocol: str = "gsp"
+    # Largest SPARQL Update request the loader sends, in triples and in bytes.
+    update_triples: int = 10_000
+    update_bytes: int = 900_000
+    # Names of the answer normalisations in kg.store_quirks that apply to this store.
+    quirks: frozenset[str] = field(default_factory=frozenset)
+
+
+PRESETS: dict[str, StorePreset] = {
+    "oxigraph": StorePreset(
+        name="oxigraph",
+        query_path="/query",
+        update_path="/update",
+        gsp_path="/store",
+        # The server refuses SPARQL bodies above 1 MiB (MAX_SPARQL_BODY_SIZE).
+        update_bytes=900_000,
+    ),
+    "virtuoso": StorePreset(
+        name="virtuoso",
+        query_path="/sparql",
+        authenticated_query_path="/sparql-auth",
+        update_path="/sparql-auth",
+        gsp_path="/sparql-graph-crud-auth",
+        gsp_graph_parameter="graph-uri",
+        # "generated SQL text exceeded 10000 lines" from about 1,000 triples per request.
+        update_triples=500,
+        quirks=frozenset({"virtuoso"}),
+    ),
+    "fuseki": StorePreset(
+        name="fuseki",
+        query_path="/query",
+        update_path="/update",
+        gsp_path="/data",
+    ),
+    "generic": StorePreset(
+        name="generic",
+        query_path="",
+        update_path="",
+        gsp_path=None,
+        default_protocol="update",
+        update_triples=1_000,
+    ),
+}
+
+
+def preset(name: str) -> StorePreset:
+    """The preset called ``name``; StoreOptionError lists the known ones."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise StoreOptionError(
+            f"unknown store preset '{name}'; expected one of {', '.join(PRESETS)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """One store as the user named it, with the graph IRIs the parts go to.
+
+    The password never appears in ``repr`` and is sent only in an Authorization header.
+    """
+
+    endpoint: str
+    store: StorePreset
+    graph_base: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.endpoint)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise StoreOptionError("--endpoint must be an http:// or https:// URL")
+        if parts.username is not None or parts.password is not None:
+            # The URL is echoed in messages, so it must not carry a secret.
+            raise StoreOptionError(
+                "--endpoint must not contain credentials; use --user and --password-env"
+            )
+        if parts.query or parts.fragment:
+            raise StoreOptionError("--endpoint must not have a query string or a fragment")
+        if self.graph_base is not None and not _is_graph_base(self.graph_base):
+            raise StoreOptionError(f"--graph-base is not an absolute IRI: {self.graph_base!r}")
+        if (self.user is None) != (self.password is None):
+            raise StoreOptionError("a user needs a password and a password a user")
+
+    @property
+    def base(self) -> str:
+        return self.endpoint.rstrip("/")
+
+    def query_url(self) -> str:
+        path = self.store.query_path
+        if self.user is not None and self.store.authenticated_query_path is not None:
+            path = self.store.authenticated_query_path
+        return self.base + path if path else self.endpoint
+
+    def update_url(self) -> str:
+        path = self.store.update_path
+        return self.base + path if path else self.endpoint
+
+    def gsp_url(self) -> str | None:
+        return None if self.store.gsp_path is None else self.base + self.store.gsp_path
+
+    def graph_for(self, part: str) -> URIRef:
+        """The named graph that holds ``part``: the registry's IRI, or graph base + part."""
+        if self.graph_base is None:
+            return loading.part_graph(part)
+        return URIRef(self.graph_base + part)
+
+    def dataset(self, parts: tuple[str, ...] | None = None) -> tuple[URIRef, ...]:
+        """The graphs that make up the default graph of a query: every registered part."""
+        return tuple(self.graph_for(part) for part in (parts or loading.PARTS))
+
+
+def _is_graph_base(text: str) -> bool:
+    parts = urlsplit(text)
+    forbidden = set('<>"{}|^`\\ ')
+    return bool(parts.scheme) and not forbidden & set(text) and text.isprintable()
