@@ -1,12 +1,15 @@
 """The ``kg`` command line: parse options, call one library function, print.
 
 Library errors (KgError) become ``kg: <message>`` on stderr and exit code 2 here and
-nowhere else; a validation that finds violations exits 1.
+nowhere else (3 for a store that fails, kg.stores.StoreError); a validation that finds
+violations exits 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +19,13 @@ from rdflib import Graph
 from kg import __version__
 from kg.cli_release import context_command, export_command, release_command, stats_command
 from kg.cli_serve import serve_command
+from kg.cli_store import load_command, store_options, store_query_runner
 from kg.errors import KgError, ParameterError
 from kg.loading import load_files, load_graph
-from kg.queries import QueryFile, get_query, list_queries, load_query_file, run_query
+from kg.queries import QueryFile, Result, get_query, list_queries, load_query_file, run_query
 from kg.reporting import render_report, summary_line
 from kg.results import FORMATS, format_result
+from kg.stores import StoreTarget
 from kg.validation import validate
 
 __all__ = ["main"]
@@ -37,7 +42,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except KgError as error:
             click.echo(f"kg: {error}", err=True)
-            ctx.exit(EXIT_USAGE)
+            ctx.exit(getattr(error, "exit_code", EXIT_USAGE))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,6 +157,7 @@ def validate_command(
     metavar="DIR",
     help="Directory of canned queries. Default: queries/.",
 )
+@store_options(required=False)
 def query_command(
     name: str | None,
     params: tuple[str, ...],
@@ -161,20 +167,33 @@ def query_command(
     query_file: Path | None,
     data_files: tuple[Path, ...],
     queries_dir: Path | None,
+    store: StoreTarget | None,
 ) -> None:
-    """Run the canned query NAME (see --list), every canned query (--all) or a file (--file)."""
+    """Run the canned query NAME (see --list), every canned query (--all) or a file (--file).
+
+    With --endpoint the query runs on a triple store that `kg load` filled, over the
+    graphs of every part, and answers as it does here.
+    """
     chosen = [name is not None, list_only, run_all, query_file is not None]
     if sum(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --list, --all or --file")
     if list_only:
         click.echo(render_listing(list_queries(queries_dir)), nl=False)
         return
-    graph = load_files(data_files) if data_files else load_graph()
-    if run_all:
-        click.echo(run_every_query(graph, list_queries(queries_dir), output_format), nl=False)
-        return
-    query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
-    result = run_query(graph, query, parse_param_options(params))
+    runner: AbstractContextManager[Callable[..., Result]]
+    if store is not None:
+        if data_files:
+            raise click.UsageError("give --data or --endpoint, not both")
+        runner = store_query_runner(store)
+    else:
+        graph = load_files(data_files) if data_files else load_graph()
+        runner = nullcontext(partial(run_query, graph))
+    with runner as run:
+        if run_all:
+            click.echo(run_every_query(run, list_queries(queries_dir), output_format), nl=False)
+            return
+        query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
+        result = run(query, parse_param_options(params))
     click.echo(format_result(result, output_format), nl=False)
 
 
@@ -209,8 +228,15 @@ def render_listing(queries: Sequence[QueryFile]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_every_query(graph: Graph, queries: Sequence[QueryFile], output_format: str) -> str:
-    """Each query's name and question, then its result with default parameters."""
+def run_every_query(
+    run: Callable[..., Result] | Graph, queries: Sequence[QueryFile], output_format: str
+) -> str:
+    """Each query's name and question, then its result with default parameters.
+
+    ``run(query)`` answers one query; a Graph is queried with kg.queries.run_query.
+    """
+    if isinstance(run, Graph):
+        run = partial(run_query, run)
     blocks = []
     for query in queries:
         heading = f"{query.name}: {query.question}"
@@ -218,7 +244,7 @@ def run_every_query(graph: Graph, queries: Sequence[QueryFile], output_format: s
         if required:
             body = f"(not run: needs --param {', '.join(required)})\n"
         else:
-            body = format_result(run_query(graph, query), output_format)
+            body = format_result(run(query), output_format)
         blocks.append(f"{heading}\n{body}")
     return "\n".join(blocks)
 
@@ -226,6 +252,9 @@ def run_every_query(graph: Graph, queries: Sequence[QueryFile], output_format: s
 # Exports, statistics and the release (kg.cli_release).
 for _command in (export_command, stats_command, release_command, context_command):
     main.add_command(_command)
+
+# Loading into a triple store (kg.cli_store).
+main.add_command(load_command)
 
 # The server (kg.cli_serve).
 main.add_command(serve_command)
