@@ -240,6 +240,21 @@ def test_an_ill_typed_literal_is_refused_before_anything_is_sent(
     assert _count(target, staging_graph(graph)) == 0
 
 
+def test_what_a_store_does_with_an_unchecked_ill_typed_literal(
+    store: StoreUnderTest, graph_base: str
+) -> None:
+    """Why the loader checks first: sent straight over the Graph Store, Virtuoso keeps 0."""
+    target = store.target(graph_base)
+    graph = URIRef(graph_base + "unchecked")
+    with StoreClient(target) as client:
+        client.put_graph(
+            str(graph), f'<{ID.a}> <{SG.lineNumber}> "notanint"^^<{ns.XSD.integer}> .\n'.encode()
+        )
+    stored = next(iter(_stored(target, graph).objects()))
+    kept = {"oxigraph": "notanint", "virtuoso": "0"}[store.name]
+    assert (str(stored), stored.datatype) == (kept, ns.XSD.integer)  # type: ignore[union-attr]
+
+
 def test_pre_1582_dates_come_back_unchanged(store: StoreUnderTest, graph_base: str) -> None:
     target = store.target(graph_base)
     data = shipped_parts(["data"])[0]
