@@ -27,8 +27,8 @@ from rdflib.paths import (
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-# rdflib's own TriG and named-graph parsing goes through its deprecated ConjunctiveGraph.
-pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+# rdflib's own Dataset code calls its deprecated ConjunctiveGraph API internally.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
 
 ROOT = Path(__file__).resolve().parent.parent
 QC_DIR = ROOT / "queries" / "qc"
