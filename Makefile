@@ -4,6 +4,8 @@
 # make release  build dist/: every export, the description, docs, SHA256SUMS (needs
 #               Graphviz's dot: apt-get install graphviz)
 # make bench-serve  kg serve against an Oxigraph server over HTTP: throughput, p50/p99
+# make bench  cost of every job at 1, 10, 100 and 1000 copies of the graph, and the
+#             peers side by side: regenerates bench/RESULTS.md (about 30 minutes)
 # Each target creates .venv with python3.11 when it is missing. A stamp per install
 # keeps pip from running again until pyproject.toml changes.
 
@@ -11,7 +13,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint release bench-serve
+.PHONY: run test lint release bench-serve bench
 
 run: $(VENV)/.installed-run
 	$(BIN)/kg validate
@@ -29,6 +31,9 @@ release: $(VENV)/.installed-release
 
 bench-serve: $(VENV)/.installed-bench
 	$(BIN)/python bench/serve.py
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

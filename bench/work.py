@@ -1,0 +1,120 @@
+"""The jobs the benchmark times, each run as a whole process: ``python -m bench.work JOB …``.
+
+Each job prints its answer (a triple count, the set of violations, row counts) so the
+benchmark can check that the engines it compares answer alike.
+
+    parse ENGINE FILE...               rdflib | oxigraph: parse into an in-memory graph
+    shacl ENGINE SHAPES ONT... -- DATA...   pyshacl | pyshacl-turbo | pyrudof
+    queries ENGINE FILE...             rdflib | oxigraph: every canned query, defaults bound
+    export FORMAT ONT... -- DATA LINKS      kg export's writer on these files
+    load URL DATA LINKS                Graph Store PUT of each part to an Oxigraph server
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _split(args: Sequence[str]) -> tuple[list[Path], list[Path]]:
+    cut = list(args).index("--")
+    return [Path(a) for a in args[:cut]], [Path(a) for a in args[cut + 1 :]]
+
+
+def parse(engine: str, files: Sequence[str]) -> int:
+    if engine == "rdflib":
+        from rdflib import Graph
+
+        graph = Graph()
+        for path in files:
+            graph.parse(path, format="turtle")
+        return len(graph)
+    from kg.engines import load_store
+
+    return len(load_store(files))
+
+
+def shacl(engine: str, args: Sequence[str]) -> list[list[str]]:
+    from bench.shacl_peers import run_engine
+
+    shapes, rest = Path(args[0]), args[1:]
+    ontology, data = _split(rest)
+    return sorted([list(item) for item in run_engine(engine, shapes, ontology, data)])
+
+
+def queries(engine: str, files: Sequence[str]) -> dict[str, int]:
+    from kg.parameters import bind_values
+    from kg.queries import bind_parameters, list_queries
+
+    canned = [q for q in list_queries() if all(p.default is not None for p in q.parameters)]
+    if engine == "rdflib":
+        from kg.loading import load_files
+        from kg.queries import run_query
+
+        graph = load_files(files)
+        return {q.name: len(run_query(graph, q).rows) for q in canned}
+    from kg.engines import evaluate, load_store
+
+    store = load_store(files)
+    counts = {}
+    for query in canned:
+        text = bind_values(query.text, bind_parameters(query))
+        counts[query.name] = len(evaluate(store, text)[2])
+    return counts
+
+
+def export(format_name: str, args: Sequence[str]) -> int:
+    from kg.canonical import canonicalize
+    from kg.export import export as write
+    from kg.namespaces import DATA_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH
+    from kg.parts import Part
+
+    ontology, (data, links) = _split(args)
+    parts = (
+        Part("ontology", ONTOLOGY_GRAPH, tuple(ontology)),
+        Part("data", DATA_GRAPH, (data,)),
+        Part("links", LINKS_GRAPH, (links,)),
+    )
+    return len(write(canonicalize(parts), format_name).data)
+
+
+def load(url: str, data: str, links: str) -> int:
+    import urllib.request
+
+    from kg.namespaces import DATA_GRAPH, LINKS_GRAPH
+
+    sent = 0
+    for graph, path in ((DATA_GRAPH, data), (LINKS_GRAPH, links)):
+        body = Path(path).read_bytes()
+        request = urllib.request.Request(
+            f"{url}/store?graph={graph}", data=body, method="PUT",
+            headers={"Content-Type": "text/turtle"},
+        )
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            if response.status not in (201, 204):
+                raise SystemExit(f"PUT {graph}: HTTP {response.status}")
+        sent += len(body)
+    return sent
+
+
+def main(argv: Sequence[str]) -> None:
+    job, *args = argv
+    if job == "parse":
+        answer: object = parse(args[0], args[1:])
+    elif job == "shacl":
+        answer = shacl(args[0], args[1:])
+    elif job == "queries":
+        answer = queries(args[0], args[1:])
+    elif job == "export":
+        answer = export(args[0], args[1:])
+    elif job == "load":
+        answer = load(*args)
+    else:
+        raise SystemExit(f"unknown job {job!r}")
+    print(json.dumps(answer, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
