@@ -6,6 +6,7 @@ stderr and exit code 2 in ``kg.cli``, where these commands are registered.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -31,7 +32,9 @@ def _dataset(part_list: str | None) -> CanonicalDataset:
 
 def _emit(data: bytes, out: Path | None) -> None:
     if out is None:
-        click.get_binary_stream("stdout").write(data)
+        stdout = sys.stdout.buffer
+        stdout.write(data)
+        stdout.flush()
     else:
         write_atomically(out, data)
 
