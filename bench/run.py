@@ -147,7 +147,8 @@ def _skip_reason(
         return None
     before = earlier[-1]
     if before["failure"] is not None:
-        return f"not run: did not finish at {before['size']}×"
+        failed = "did not finish" if "did not finish" in str(before["failure"]) else "failed"
+        return f"not run: {failed} at {before['size']}×"
     # Growth so far: the slope on the log-log plot between the last two sizes, at least 1.
     slope = 1.0
     if len(earlier) >= 2 and earlier[-2]["seconds"]:
