@@ -26,6 +26,7 @@ __all__ = [
     "QueryFile",
     "Result",
     "bind_parameters",
+    "bind_query",
     "default_catalogue",
     "get_query",
     "list_queries",
@@ -142,6 +143,21 @@ def _term(parameter: Parameter, given: Mapping[str, ParameterValue], query: Quer
     return parameter.default
 
 
+def bind_query(
+    query: str | QueryFile,
+    params: Mapping[str, ParameterValue] | None = None,
+    *,
+    directory: Path | str | None = None,
+) -> tuple[QueryFile, str]:
+    """The query file (canned by name, or given) and its text with the parameters bound.
+
+    The text is syntax-checked before binding, so errors point at the file's own lines.
+    """
+    query_file = query if isinstance(query, QueryFile) else get_query(query, directory)
+    prepare(query_file.text, query_file.path)
+    return query_file, bind_values(query_file.text, bind_parameters(query_file, params))
+
+
 def run_query(
     graph: Graph,
     query: str | QueryFile,
@@ -150,11 +166,8 @@ def run_query(
     directory: Path | str | None = None,
 ) -> Result:
     """Run a canned query (by name or as a QueryFile) over ``graph`` and collect its rows."""
-    query_file = query if isinstance(query, QueryFile) else get_query(query, directory)
-    prepare(query_file.text, query_file.path)  # report syntax errors at the file's own lines
-    terms = bind_parameters(query_file, params)
-    bound = prepare(bind_values(query_file.text, terms), query_file.path)
-    return _collect(graph.query(bound))
+    query_file, text = bind_query(query, params, directory=directory)
+    return _collect(graph.query(prepare(text, query_file.path)))
 
 
 def _collect(outcome: SparqlResult) -> Result:

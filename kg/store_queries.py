@@ -21,8 +21,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from kg.catalogue import QueryFile
 from kg.namespaces import KNOWN_PREFIXES
-from kg.parameters import bind_values
-from kg.queries import ParameterValue, Result, bind_parameters, get_query, prepare
+from kg.queries import ParameterValue, Result, bind_query, prepare
 from kg.sparql_http import N_TRIPLES, StoreClient
 from kg.store_quirks import read_json_results
 from kg.stores import StoreError
@@ -67,9 +66,7 @@ def run_query_on_store(
     directory: Path | str | None = None,
 ) -> Result:
     """Run a canned query (by name or as a QueryFile) on the store behind ``client``."""
-    query_file = query if isinstance(query, QueryFile) else get_query(query, directory)
-    prepare(query_file.text, query_file.path)  # report syntax errors at the file's own lines
-    text = bind_values(query_file.text, bind_parameters(query_file, params))
+    query_file, text = bind_query(query, params, directory=directory)
     prepared = prepare(text, query_file.path)
     form = query_form(prepared)
     text = with_known_prefixes(text)
