@@ -263,10 +263,12 @@ def _geometries(
     store: pyoxigraph.Store, citations: dict[str, dict[str, str]]
 ) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    # The WKT sorts before the geometry's node: a blank node's label is the store's own
+    # and changes from run to run, so it may only break ties between identical points.
     for row in _rows(store, _GEOMETRIES):
-        grouped[(_text(row["place"]), _text(row["value"]), _text(row["wkt"]))].append(row)
+        grouped[(_text(row["place"]), _text(row["wkt"]), _text(row["value"]))].append(row)
     geometries: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for (place, _geometry, wkt), rows in sorted(grouped.items()):
+    for (place, wkt, _geometry), rows in sorted(grouped.items()):
         try:
             geometry: dict[str, Any] = wkt_to_geojson(wkt)
         except WktError as error:
