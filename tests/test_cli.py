@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, invoke
 
 from kg import __version__
-from kg.cli import main
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
@@ -27,19 +26,6 @@ SHAPES = [
     "--checks",
     str(VALIDATION / "qc"),
 ]
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    outcome = CliRunner().invoke(main, list(args))
-    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-        raise outcome.exception
-    return outcome.exit_code, outcome.stdout, outcome.stderr
-
-
-def assert_one_line_error(stderr: str, expected_start: str) -> None:
-    assert stderr.startswith(f"kg: {expected_start}"), stderr
-    assert stderr.count("\n") == 1, stderr
-    assert "Traceback" not in stderr
 
 
 # --- query ---------------------------------------------------------------------------------

@@ -11,14 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, invoke
 from pyld import jsonld
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg import output
 from kg.canonical import CanonicalDataset, canonicalize
-from kg.cli import main
 from kg.export import FORMATS, export
 from kg.jsonld import CONTEXT_IRI, document_loader
 from kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
@@ -227,19 +226,6 @@ def test_fixture_formats_round_trip_with_awkward_literals() -> None:
 
 
 # --- the command line ----------------------------------------------------------------------
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    outcome = CliRunner().invoke(main, list(args))
-    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-        raise outcome.exception
-    return outcome.exit_code, outcome.stdout, outcome.stderr
-
-
-def assert_one_line_error(stderr: str, expected_start: str) -> None:
-    assert stderr.startswith(f"kg: {expected_start}"), stderr
-    assert stderr.count("\n") == 1, stderr
-    assert "Traceback" not in stderr
 
 
 def test_cli_writes_the_file_and_prints_the_fingerprint(tmp_path: Path) -> None:

@@ -10,20 +10,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import invoke
 from rich.console import Console
 
-from kg.cli import main
 from kg.progress import TerminalProgress, load_progress
 from kg.sparql_http import StoreClient
 from kg.stores import PASSWORD_ENV_DEFAULT, PRESETS, StoreOptionError, StoreTarget, preset
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    outcome = CliRunner(env=env).invoke(main, list(args))
-    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-        raise outcome.exception
-    return outcome.exit_code, outcome.stdout, outcome.stderr
 
 
 def _free_port() -> int:
