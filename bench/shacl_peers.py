@@ -10,6 +10,7 @@ from engine to engine).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -53,10 +54,12 @@ def _rdflib_graph(paths: Sequence[Path]) -> object:
     return graph
 
 
-def _pyshacl(shapes: Path, ontology: Sequence[Path], data: Sequence[Path]) -> Answer:
-    import pyshacl
-
-    _, results, _ = pyshacl.validate(
+def _pyshacl_call(
+    module: str, shapes: Path, ontology: Sequence[Path], data: Sequence[Path]
+) -> Answer:
+    # pyshacl-turbo's validate() takes pyshacl's arguments, so both run the same call.
+    validate = importlib.import_module(module).validate
+    _, results, _ = validate(
         _rdflib_graph(data),
         shacl_graph=_rdflib_graph([shapes]),
         ont_graph=_rdflib_graph(ontology),
@@ -66,21 +69,14 @@ def _pyshacl(shapes: Path, ontology: Sequence[Path], data: Sequence[Path]) -> An
         allow_infos=True,
     )
     return answer_of_results_graph(results)
+
+
+def _pyshacl(shapes: Path, ontology: Sequence[Path], data: Sequence[Path]) -> Answer:
+    return _pyshacl_call("pyshacl", shapes, ontology, data)
 
 
 def _pyshacl_turbo(shapes: Path, ontology: Sequence[Path], data: Sequence[Path]) -> Answer:
-    import pyshacl_turbo
-
-    _, results, _ = pyshacl_turbo.validate(
-        _rdflib_graph(data),
-        shacl_graph=_rdflib_graph([shapes]),
-        ont_graph=_rdflib_graph(ontology),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-    )
-    return answer_of_results_graph(results)
+    return _pyshacl_call("pyshacl_turbo", shapes, ontology, data)
 
 
 def _pyrudof(shapes: Path, ontology: Sequence[Path], data: Sequence[Path]) -> Answer:
