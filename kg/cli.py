@@ -3,39 +3,73 @@
 Library errors (KgError) become ``kg: <message>`` on stderr and exit code 2 here and
 nowhere else (3 for a store that fails, kg.stores.StoreError); a validation that finds
 violations exits 1.
+
+Commands other than ``query`` live in their own modules and are imported only when they
+run (or when help lists them): a ``kg query`` should not pay for the HTTP client, the
+SHACL engine or the exporters.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+import pyoxigraph
 from rdflib import Graph
 
 from kg import __version__
-from kg.cli_release import context_command, export_command, release_command, stats_command
-from kg.cli_serve import serve_command
-from kg.cli_store import load_command, store_options, store_query_runner
+from kg.cli_store import store_options, store_query_runner
 from kg.errors import KgError, ParameterError
-from kg.loading import load_files, load_graph
-from kg.queries import QueryFile, Result, get_query, list_queries, load_query_file, run_query
-from kg.reporting import render_report, summary_line
+from kg.queries import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    QueryFile,
+    Result,
+    get_query,
+    list_queries,
+    load_query_file,
+    run_query,
+)
 from kg.results import FORMATS, format_result
-from kg.stores import StoreTarget
-from kg.validation import validate
+
+if TYPE_CHECKING:
+    from kg.stores import StoreTarget
 
 __all__ = ["main"]
+
+# Command name → "module:attribute" of the click command, imported on first use.
+_LAZY_COMMANDS = {
+    "export": "kg.cli_release:export_command",
+    "stats": "kg.cli_release:stats_command",
+    "release": "kg.cli_release:release_command",
+    "context": "kg.cli_release:context_command",
+    "load": "kg.cli_store:load_command",
+    "serve": "kg.cli_serve:serve_command",
+}
 
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
 
 
 class _Group(click.Group):
-    """Turns the library's errors into one line on stderr and exit code 2."""
+    """Turns the library's errors into one line on stderr and exit code 2.
+
+    Also finds the commands of ``_LAZY_COMMANDS`` when they are asked for.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module_name, attribute = _LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -102,6 +136,9 @@ def validate_command(
     Exit status: 0 when the data conforms, 1 when it does not (the report says why),
     2 when a file is missing or malformed.
     """
+    from kg.reporting import render_report, summary_line
+    from kg.validation import validate
+
     report = validate(
         data_paths=list(data_files) or None,
         ontology_paths=list(ontology_files) or None,
@@ -157,6 +194,14 @@ def validate_command(
     metavar="DIR",
     help="Directory of canned queries. Default: queries/.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="The embedded SPARQL engine: Oxigraph, or rdflib's own. Both give the canned "
+    "queries the same answers; Oxigraph is much faster (bench/RESULTS.md).",
+)
 @store_options(required=False)
 def query_command(
     name: str | None,
@@ -167,6 +212,7 @@ def query_command(
     query_file: Path | None,
     data_files: tuple[Path, ...],
     queries_dir: Path | None,
+    engine: str,
     store: StoreTarget | None,
 ) -> None:
     """Run the canned query NAME (see --list), every canned query (--all) or a file (--file).
@@ -186,8 +232,7 @@ def query_command(
             raise click.UsageError("give --data or --endpoint, not both")
         runner = store_query_runner(store)
     else:
-        graph = load_files(data_files) if data_files else load_graph()
-        runner = nullcontext(partial(run_query, graph))
+        runner = nullcontext(partial(run_query, _embedded_source(engine, data_files)))
     with runner as run:
         if run_all:
             click.echo(run_every_query(run, list_queries(queries_dir), output_format), nl=False)
@@ -195,6 +240,19 @@ def query_command(
         query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
         result = run(query, parse_param_options(params))
     click.echo(format_result(result, output_format), nl=False)
+
+
+def _embedded_source(engine: str, data_files: Sequence[Path]) -> Graph | pyoxigraph.Store:
+    """What the query runs on: an Oxigraph store or an rdflib graph of the files.
+
+    Without --data, the shipped parts, each in its named graph of the store.
+    """
+    from kg import loading
+    from kg.engines import load_store
+
+    if engine == "rdflib":
+        return loading.load_files(data_files) if data_files else loading.load_graph()
+    return load_store(data_files) if data_files else loading.load_store_parts()
 
 
 def parse_param_options(options: Sequence[str]) -> dict[str, str]:
@@ -229,13 +287,16 @@ def render_listing(queries: Sequence[QueryFile]) -> str:
 
 
 def run_every_query(
-    run: Callable[..., Result] | Graph, queries: Sequence[QueryFile], output_format: str
+    run: Callable[..., Result] | Graph | pyoxigraph.Store,
+    queries: Sequence[QueryFile],
+    output_format: str,
 ) -> str:
     """Each query's name and question, then its result with default parameters.
 
-    ``run(query)`` answers one query; a Graph is queried with kg.queries.run_query.
+    ``run(query)`` answers one query; a Graph or a Store is queried with
+    kg.queries.run_query.
     """
-    if isinstance(run, Graph):
+    if isinstance(run, Graph | pyoxigraph.Store):
         run = partial(run_query, run)
     blocks = []
     for query in queries:
@@ -248,13 +309,3 @@ def run_every_query(
         blocks.append(f"{heading}\n{body}")
     return "\n".join(blocks)
 
-
-# Exports, statistics and the release (kg.cli_release).
-for _command in (export_command, stats_command, release_command, context_command):
-    main.add_command(_command)
-
-# Loading into a triple store (kg.cli_store).
-main.add_command(load_command)
-
-# The server (kg.cli_serve).
-main.add_command(serve_command)

@@ -10,17 +10,13 @@ import functools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg import loading
 from kg.catalogue import QueryFile
-from kg.progress import load_progress
 from kg.queries import ParameterValue, Result
-from kg.sparql_http import StoreClient
-from kg.store_loading import LoadReport, load_into_store, shipped_parts
-from kg.store_queries import run_query_on_store
 from kg.stores import (
     DEFAULT_GRAPH_BASE,
     PASSWORD_ENV_DEFAULT,
@@ -30,6 +26,9 @@ from kg.stores import (
     StoreTarget,
     preset,
 )
+
+if TYPE_CHECKING:
+    from kg.store_loading import LoadReport
 
 __all__ = [
     "load_command",
@@ -158,6 +157,10 @@ def load_command(store: StoreTarget, part_names: str | None, protocol: str | Non
     Exit status: 0 when loaded and verified, 2 for bad options or an ill-typed
     literal (nothing is sent), 3 when the store fails or refuses.
     """
+    # The HTTP client and the progress bar are imported here, not by every kg command.
+    from kg.progress import load_progress
+    from kg.store_loading import load_into_store, shipped_parts
+
     names = None
     if part_names is not None:
         names = [name.strip() for name in part_names.split(",") if name.strip()]
@@ -186,6 +189,9 @@ def render_load_report(report: LoadReport, target: StoreTarget) -> str:
 @contextmanager
 def store_query_runner(target: StoreTarget) -> Iterator[QueryRunner]:
     """``run(query, params)`` on the store, like ``kg.queries.run_query`` on a graph."""
+    from kg.sparql_http import StoreClient
+    from kg.store_queries import run_query_on_store
+
     with StoreClient(target) as client:
 
         def run(query: QueryFile, params: Mapping[str, ParameterValue] | None = None) -> Result:

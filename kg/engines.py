@@ -33,6 +33,7 @@ from kg.errors import InputFileError, ParseError
 __all__ = [
     "OxigraphBackedGraph",
     "PreparedQueryGraph",
+    "bcp47_case",
     "evaluate",
     "load_store",
     "oxigraph_store",
@@ -84,12 +85,33 @@ def to_rdflib(term: Any) -> Node | None:
         return BNode(term.value)
     if isinstance(term, pyoxigraph.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=bcp47_case(term.language))
         datatype = term.datatype.value
         if datatype in (str(XSD.string), str(RDF.langString)):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unexpected term from Oxigraph: {term!r}")
+
+
+def bcp47_case(tag: str) -> str:
+    """A language tag in the case BCP 47 recommends (``pal-latn`` → ``pal-Latn``).
+
+    Oxigraph lower-cases language tags (they are case-insensitive in RDF); this gives them
+    back the conventional form the data writes, so both engines print the same tags.
+    """
+    subtags = tag.split("-")
+    cased = [subtags[0].lower()]
+    for subtag in subtags[1:]:
+        if len(cased[-1]) == 1:  # after a singleton (x-, u-…) everything stays lower case
+            cased += [s.lower() for s in subtags[len(cased):]]
+            break
+        if len(subtag) == 4 and subtag.isalpha():
+            cased.append(subtag.title())
+        elif len(subtag) == 2 and subtag.isalpha():
+            cased.append(subtag.upper())
+        else:
+            cased.append(subtag.lower())
+    return "-".join(cased)
 
 
 def select(

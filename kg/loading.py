@@ -10,6 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg import resources
+from kg.engines import load_store
 from kg.errors import InputFileError, ParseError
 from kg.namespaces import DATA_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, bind_known_prefixes
 
@@ -20,6 +21,7 @@ __all__ = [
     "load_dataset",
     "load_files",
     "load_graph",
+    "load_store_parts",
     "new_graph",
     "part_paths",
 ]
@@ -83,6 +85,18 @@ def load_files(paths: Iterable[Path | str], graph: Graph | None = None) -> Graph
 def load_graph(parts: Sequence[str] = PARTS) -> Graph:
     """One graph holding the union of the named parts of the shipped files."""
     return load_files(path for part in parts for path in part_paths(part))
+
+
+def load_store_parts(parts: Sequence[str] = PARTS) -> pyoxigraph.Store:
+    """An in-memory Oxigraph store with each named part of the shipped files in its named graph.
+
+    Oxigraph parses the files (no rdflib graph is built); query it with
+    ``kg.queries.run_query``, whose default graph is then the union of the parts.
+    """
+    store = pyoxigraph.Store()
+    for part in parts:
+        load_store(part_paths(part), store, part_graph(part))
+    return store
 
 
 def load_dataset(

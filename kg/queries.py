@@ -1,4 +1,15 @@
-"""Run canned and ad hoc SPARQL queries over a graph, with parameters bound safely."""
+"""Run canned and ad hoc SPARQL queries, with parameters bound safely, on either engine.
+
+A query runs on Oxigraph when it is given a ``pyoxigraph.Store`` and on rdflib's engine
+when it is given an rdflib ``Graph``; both answer in rdflib terms. Oxigraph is the
+toolkit's default (``kg query``, ``kg.run_query``): the benchmark (bench/RESULTS.md)
+measured it many times faster, and tests/test_canned_queries.py shows both engines give
+every canned query the same rows.
+
+rdflib's SPARQL parser is imported only when it is needed (rdflib's engine, or a query
+Oxigraph refuses, to say why in rdflib's clearer words): importing it costs more than a
+whole ``kg query`` on Oxigraph.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +17,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pyparsing import ParseException
+import pyoxigraph
 from rdflib import Graph, Literal
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result as SparqlResult
-from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg import resources
 from kg.catalogue import Catalogue, Parameter, QueryFile, read_query_file
+from kg.engines import to_rdflib
 from kg.errors import ParameterError, QuerySyntaxError, UnsupportedQueryError
 from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values, parse_value
 
+if TYPE_CHECKING:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.sparql import Query
+
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
     "QueryFile",
     "Result",
     "bind_parameters",
@@ -36,6 +50,8 @@ __all__ = [
 ]
 
 ParameterValue = str | int | Node
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,10 @@ def prepare(text: str, source: str | Path) -> Query:
 
     ``source`` names the text in error messages (``source:line:column``).
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(text)
     except ParseException as error:
@@ -99,6 +119,9 @@ def prepare(text: str, source: str | Path) -> Query:
 
 
 def _is_update(text: str) -> bool:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(text)
     except ParseException:
@@ -159,26 +182,79 @@ def bind_query(
 
 
 def run_query(
-    graph: Graph,
+    source: Graph | pyoxigraph.Store,
     query: str | QueryFile,
     params: Mapping[str, ParameterValue] | None = None,
     *,
     directory: Path | str | None = None,
 ) -> Result:
-    """Run a canned query (by name or as a QueryFile) over ``graph`` and collect its rows."""
+    """Run a canned query (by name or as a QueryFile) over ``source`` and collect its rows.
+
+    On a ``pyoxigraph.Store`` Oxigraph answers, its default graph the union of the store's
+    graphs; on an rdflib ``Graph`` rdflib's engine does. Either way the rows are rdflib terms.
+    """
+    if isinstance(source, pyoxigraph.Store):
+        query_file = query if isinstance(query, QueryFile) else get_query(query, directory)
+        text = bind_values(query_file.text, bind_parameters(query_file, params))
+        return _run_on_oxigraph(source, query_file, text)
     query_file, text = bind_query(query, params, directory=directory)
-    return _collect(graph.query(prepare(text, query_file.path)))
+    return _collect(source.query(prepare(text, query_file.path)))
 
 
-def _collect(outcome: SparqlResult) -> Result:
+def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
+    try:
+        outcome = store.query(text, prefixes=KNOWN_PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise _syntax_error(query_file, error, text) from None
+    if isinstance(outcome, pyoxigraph.QueryBoolean):
+        answer = bool(outcome)
+        return Result("ASK", ("boolean",), ((Literal(answer),),), boolean=answer)
+    if isinstance(outcome, pyoxigraph.QuerySolutions):
+        columns = tuple(variable.value for variable in outcome.variables)
+        rows = tuple(tuple(to_rdflib(solution[name]) for name in columns) for solution in outcome)
+        return Result("SELECT", columns, rows)
+    triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in outcome]
+    form = "DESCRIBE" if _DESCRIBE.search(_without_comments(text)) else "CONSTRUCT"
+    return Result(form, ("subject", "predicate", "object"), _sorted_triples(triples))
+
+
+_DESCRIBE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*DESCRIBE\b", re.IGNORECASE)
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _syntax_error(query_file: QueryFile, error: SyntaxError, text: str) -> Exception:
+    """The error to report for the query ``text`` (``query_file`` bound) Oxigraph refused.
+
+    rdflib's parser says what was expected in fewer words, and names updates as such, so
+    it reads the file's own text first; only when rdflib accepts what Oxigraph refuses is
+    Oxigraph's first line reported, with its position when no binding moved the lines.
+    """
+    try:
+        prepare(query_file.text, query_file.path)
+    except (QuerySyntaxError, UnsupportedQueryError) as explained:
+        return explained
+    message = (error.msg or str(error)).splitlines()[0]
+    position = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if position is None:
+        return QuerySyntaxError(query_file.path, None, None, message)
+    line, column = (int(position.group(1)), int(position.group(2)))
+    if text != query_file.text:
+        line, column = None, None
+    return QuerySyntaxError(query_file.path, line, column, position.group(3))
+
+
+def _collect(outcome: Any) -> Result:
+    from rdflib.query import ResultRow
+
     if outcome.type == "ASK":
         answer = bool(outcome.askAnswer)
         return Result("ASK", ("boolean",), ((Literal(answer),),), boolean=answer)
     if outcome.type in ("CONSTRUCT", "DESCRIBE"):
         built = outcome.graph if outcome.graph is not None else Graph()
-        # A graph has no order; sorting makes the output stable from run to run.
-        triples = tuple(sorted(built, key=lambda triple: tuple(t.n3() for t in triple)))
-        return Result(outcome.type, ("subject", "predicate", "object"), triples)
+        return Result(outcome.type, ("subject", "predicate", "object"), _sorted_triples(built))
     variables = list(outcome.vars or [])
     rows = tuple(
         tuple(row.get(variable) for variable in variables)
@@ -186,3 +262,8 @@ def _collect(outcome: SparqlResult) -> Result:
         if isinstance(row, ResultRow)
     )
     return Result("SELECT", tuple(str(variable) for variable in variables), rows)
+
+
+def _sorted_triples(triples: Any) -> tuple[tuple[Node | None, ...], ...]:
+    # A graph has no order; sorting makes the output stable from run to run.
+    return tuple(sorted(triples, key=lambda triple: tuple(t.n3() for t in triple)))

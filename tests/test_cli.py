@@ -119,6 +119,39 @@ def test_hostile_iri_parameter_is_refused() -> None:
     assert_one_line_error(err, "parameter 'place': not a valid IRI: 'x> } ; DROP ALL ; #'")
 
 
+@pytest.mark.parametrize("output_format", ["table", "csv", "tsv", "json"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        ["defenders-of-place"],
+        ["forces-of-at-least", "-p", "minimum=1"],
+        ["--all"],
+        ["--file", str(FIXTURES / "adhoc" / "labels.rq"), "-p", "person=bonus"],
+    ],
+    ids=["named", "param", "all", "file"],
+)
+def test_both_engines_print_the_same(query: list[str], output_format: str) -> None:
+    default = invoke("query", *query, "--format", output_format, *GRAPH)
+    oxigraph = invoke("query", *query, "--format", output_format, "--engine", "oxigraph", *GRAPH)
+    rdflib = invoke("query", *query, "--format", output_format, "--engine", "rdflib", *GRAPH)
+    assert default[0] == 0 and default[1], default
+    assert default == oxigraph == rdflib
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_both_engines_report_a_syntax_error_alike(engine: str) -> None:
+    path = FIXTURES / "adhoc" / "syntax-error.rq"
+    code, out, err = invoke("query", "--file", str(path), "--engine", engine, *GRAPH)
+    assert (code, out) == (2, "")
+    assert_one_line_error(err, f"{path}:4:3: Expected")
+
+
+def test_engine_option_refuses_others() -> None:
+    code, _, err = invoke("query", "defenders-of-place", "--engine", "jena", *GRAPH)
+    assert code == 2
+    assert "'jena' is not one of 'oxigraph', 'rdflib'" in err
+
+
 def test_exactly_one_of_name_list_all_file() -> None:
     code, _, err = invoke("query", "--list", "--all")
     assert code == 2
@@ -128,6 +161,7 @@ def test_exactly_one_of_name_list_all_file() -> None:
 def test_help_states_defaults_and_version() -> None:
     _, out, _ = invoke("query", "--help")
     assert "[default: table]" in out
+    assert "[default: oxigraph]" in out
     assert "Default: queries/." in out
     _, out, _ = invoke("validate", "--help")
     assert "Default: ontology/shapes.ttl." in out

@@ -241,3 +241,21 @@ def test_ask_and_construct(mini_graph: Graph) -> None:
     assert built.form == "CONSTRUCT"
     assert built.columns == ("subject", "predicate", "object")
     assert len(built.rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("stored", "printed"),
+    [
+        ("pal-latn", "pal-Latn"),
+        ("en", "en"),
+        ("en-gb", "en-GB"),
+        ("sr-latn-rs", "sr-Latn-RS"),
+        ("de-ch-1996", "de-CH-1996"),
+        ("en-x-abcd-ef", "en-x-abcd-ef"),
+    ],
+)
+def test_language_tags_from_oxigraph_get_their_conventional_case(stored: str, printed: str) -> None:
+    # Oxigraph answers lower-cased tags; rdflib keeps the file's. Both must print alike.
+    from kg.engines import bcp47_case
+
+    assert bcp47_case(stored) == printed
