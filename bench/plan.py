@@ -69,6 +69,7 @@ def steps_for(graph: ScaledGraph, merged_ontology: Path) -> list[Step]:
         Step("parse", "rdflib", (*work, "parse", "rdflib", *ontology, *data), answer=_json),
         Step("parse", "oxigraph", (*work, "parse", "oxigraph", *ontology, *data), answer=_json,
              toolkit=True),
+        Step("parse", "oxrdflib", (*work, "parse", "oxrdflib", *ontology, *data), answer=_json),
         Step("validate", "kg validate", (KG, "validate", data[0], "--links", data[1]),
              toolkit=True, ok_codes=(0, 1), answer=_validate_answer),
         Step("validate", "pyshacl (command line)",
@@ -85,6 +86,8 @@ def steps_for(graph: ScaledGraph, merged_ontology: Path) -> list[Step]:
              "--data", ontology[1], "--data", data[0], "--data", data[1]), toolkit=True),
         Step("queries", "rdflib", (*work, "queries", "rdflib", *ontology, *data), answer=_json),
         Step("queries", "oxigraph", (*work, "queries", "oxigraph", *ontology, *data),
+             answer=_json),
+        Step("queries", "oxrdflib", (*work, "queries", "oxrdflib", *ontology, *data),
              answer=_json),
     ]
     for name in EXPORT_FORMATS:

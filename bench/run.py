@@ -51,7 +51,8 @@ def _merged_ontology(directory: Path) -> Path:
 def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    names = ["rdflib", "pyoxigraph", "oxigraph", "pyshacl", "pyshacl-turbo", "pyrudof", "click"]
+    names = ["rdflib", "pyoxigraph", "oxigraph", "pyshacl", "pyshacl-turbo", "pyrudof", "oxrdflib",
+             "click"]
     found = {}
     for name in names:
         try:
