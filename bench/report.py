@@ -202,6 +202,9 @@ def main() -> None:
         + ", ".join(f"{t} s at {s}×" for s, t in results["timeouts"].items())
         + ") is killed; a job that did not finish, or whose time projects (×10) past the "
         "next limit, is not started at the next size.",
+        "The load is the Graph Store Protocol into a fresh `oxigraph serve` on loopback: per "
+        "part a PUT, then POSTs, each of whole copies and at most 4 MiB, and the server must "
+        "then hold every triple; its time is the client process's.",
         f"The whole run took {results['total_seconds'] / 60:.0f} minutes.",
         "",
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "

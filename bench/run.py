@@ -89,7 +89,10 @@ def _free_port() -> int:
 
 
 def _measure_load(graph: object, runs: int, timeout: float) -> dict[str, object]:
-    """Graph Store PUT of the data and links parts into a fresh Oxigraph server."""
+    """The data and links parts into a fresh Oxigraph server (Graph Store PUT + POSTs).
+
+    The server must then hold every triple; a load that loses one stops the benchmark.
+    """
     oxigraph = shutil.which("oxigraph") or str(Path(plan.PYTHON).with_name("oxigraph"))
     samples = []
     for _ in range(runs):
@@ -112,6 +115,11 @@ def _measure_load(graph: object, runs: int, timeout: float) -> dict[str, object]
                  str(graph.data_path), str(graph.links_path)),  # type: ignore[attr-defined]
                 runs=1, timeout=timeout,
             )
+            if run.finished:
+                stored = json.loads(run.stdout.decode().strip().splitlines()[-1])
+                if stored != graph.triples:  # type: ignore[attr-defined]
+                    raise SystemExit(f"load: the server holds {stored} triples, "
+                                     f"not {graph.triples}")  # type: ignore[attr-defined]
             status = Path(f"/proc/{server.pid}/status").read_text()
             server_peak = next(
                 int(line.split()[1]) * 1024 for line in status.splitlines()
