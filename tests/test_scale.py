@@ -82,3 +82,23 @@ def test_a_counting_query_returns_n_times_the_rows(tmp_path: Path) -> None:
         rows[copies] = len(run_query(loaded, query).rows)
     assert rows[1] > 0
     assert rows[3] == 3 * rows[1]
+
+
+def test_load_batches_are_whole_copies_that_parse_alone(two_copies: ScaledGraph) -> None:
+    """The benchmark's load sends a scaled file in blocks; together they are the file."""
+    from bench.work import copy_blocks
+
+    for path in (two_copies.data_path, two_copies.links_path):
+        blocks = copy_blocks(path.read_bytes())
+        assert len(blocks) == 2
+        parsed = [
+            list(pyoxigraph.parse(block, format=pyoxigraph.RdfFormat.TURTLE)) for block in blocks
+        ]
+        assert [len(triples) for triples in parsed] == [len(parsed[0])] * 2
+        # No blank node is shared between blocks: each block is a document of its own.
+        blank = [
+            {t.subject for t in triples if isinstance(t.subject, pyoxigraph.BlankNode)}
+            for triples in parsed
+        ]
+        assert not blank[0] & blank[1]
+        assert sum(map(len, parsed)) == len(_triples(path))
