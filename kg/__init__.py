@@ -7,11 +7,35 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from kg.loading import load_dataset, load_graph
-from kg.notebook import run_query
-from kg.queries import list_queries
-from kg.validation import validate
+if TYPE_CHECKING:
+    from kg.loading import load_dataset, load_graph
+    from kg.notebook import run_query
+    from kg.queries import list_queries
+    from kg.validation import validate
 
 __all__ = ["__version__", "list_queries", "load_dataset", "load_graph", "run_query", "validate"]
+
+# Each name is imported on first use: `kg query` imports the package but needs neither
+# the validation nor the notebook helpers, and every import shows in its start-up time.
+_HOMES = {
+    "load_dataset": "kg.loading",
+    "load_graph": "kg.loading",
+    "run_query": "kg.notebook",
+    "list_queries": "kg.queries",
+    "validate": "kg.validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

@@ -197,14 +197,30 @@ def load_store(
 ) -> pyoxigraph.Store:
     """Parse Turtle files into ``store`` (a new in-memory one by default).
 
-    The triples go to the named graph ``graph``, or to the default graph.
+    The triples go to the named graph ``graph``, or to the default graph. Oxigraph loads
+    each file in one transaction (a malformed file adds nothing) and gives its blank
+    nodes labels of their own, so two files never share one. Raises ParseError with the
+    line and column of the first error, or InputFileError.
     """
     target = store if store is not None else pyoxigraph.Store()
     name = pyoxigraph.NamedNode(str(graph)) if graph is not None else pyoxigraph.DefaultGraph()
-    for path in paths:
-        target.extend(
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in read_turtle(path)
-        )
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.is_file():
+            raise InputFileError(path, "no such file" if not path.exists() else "not a file")
+        try:
+            target.load(
+                path=str(path),
+                format=pyoxigraph.RdfFormat.TURTLE,
+                base_iri=path.resolve().as_uri(),
+                to_graph=name,
+            )
+        except SyntaxError as error:
+            raise ParseError(path, error.lineno, error.offset, _position_free(error)) from None
+        except UnicodeDecodeError as error:
+            raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
+        except (OSError, ValueError) as error:
+            raise InputFileError(path, str(error)) from None
     return target
 
 

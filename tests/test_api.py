@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 import kg
 from kg import resources
 from kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from kg.notebook import default_graph
+from kg.notebook import default_graph, default_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 ID = "https://w3id.org/siege626/id/"
@@ -36,8 +36,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.copytree(FIXTURES / "validation" / "qc", tmp_path / "queries" / "qc")
     monkeypatch.setattr(resources, "resource_root", lambda: tmp_path)
     default_graph.cache_clear()
+    default_store.cache_clear()
     yield tmp_path
     default_graph.cache_clear()
+    default_store.cache_clear()
 
 
 def test_public_names() -> None:
@@ -71,9 +73,21 @@ def test_run_query_returns_dicts_of_terms(project: Path) -> None:
 
 def test_graph_is_loaded_once(project: Path) -> None:
     kg.run_query("defenders-of-place")
-    first = default_graph()
+    first = default_store()
     kg.run_query("events-on-date")
-    assert default_graph() is first
+    assert default_store() is first
+    assert default_graph() is default_graph()
+
+
+def test_run_query_answers_as_rdflib_does(project: Path) -> None:
+    """kg.run_query runs on Oxigraph; rdflib's engine over kg.load_graph() agrees."""
+    from kg.queries import list_queries, run_query
+
+    for query in list_queries():
+        if all(parameter.default is not None for parameter in query.parameters):
+            on_rdflib = run_query(kg.load_graph(), query)
+            expected = [dict(zip(on_rdflib.columns, row, strict=True)) for row in on_rdflib.rows]
+            assert kg.run_query(query.name) == expected, query.name
 
 
 def test_list_load_and_validate_use_the_shipped_layout(project: Path) -> None:
