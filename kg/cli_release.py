@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from kg.canonical import CanonicalDataset, canonicalize
-from kg.export import FORMATS, UnknownFormatError, export, get_format
+from kg.export import FORMATS, Export, UnknownFormatError, export, get_format, save_export
 from kg.jsonld import build_context, context_bytes, context_path
 from kg.loading import PARTS
 from kg.output import write_atomically
@@ -37,6 +37,16 @@ def _emit(data: bytes, out: Path | None) -> None:
         stdout.flush()
     else:
         write_atomically(out, data)
+
+
+def _emit_export(result: Export, out: Path | None) -> None:
+    # Streamed, so that a large graph's export is never held whole in memory.
+    if out is None:
+        stdout = sys.stdout.buffer
+        result.write_to(stdout)
+        stdout.flush()
+    else:
+        save_export(result, out)
 
 
 @click.command("export", short_help="Write the graph as RDF, JSON-LD or Linked Places GeoJSON.")
@@ -76,7 +86,7 @@ def export_command(
         click.echo(dataset.fingerprint())
         return
     result = export(dataset, format_name)
-    _emit(result.data, out)
+    _emit_export(result, out)
     for note in result.notes:
         click.echo(note, err=True)
 

@@ -4,19 +4,32 @@ Every writer starts from the canonical quads (:mod:`kg.canonical`), so output is
 byte-identical from run to run. Formats that keep named graphs (N-Quads, TriG) put each
 part in its own graph; the others hold the union of the parts. Files that can carry a
 comment say in their first line that they are generated.
+
+A writer returns an :class:`Export` that writes its document to a stream piece by
+piece, reading the canonical quads one at a time, so that exporting millions of
+triples holds the graph once (as canonical N-Quads) and never the whole output;
+:func:`save_export` streams it to a file atomically.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain, groupby
+from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph
 
 from kg import __version__
 from kg.canonical import CanonicalDataset
 from kg.errors import KgError
-from kg.jsonld import render_jsonld
+from kg.jsonld import shipped_context, write_jsonld
+from kg.output import OutputFileError
 from kg.places import render_places
 
 __all__ = [
@@ -27,9 +40,11 @@ __all__ = [
     "export",
     "generated_notice",
     "get_format",
+    "save_export",
 ]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_Statement = TypeVar("_Statement", pyoxigraph.Triple, pyoxigraph.Quad)
+_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class UnknownFormatError(KgError):
@@ -38,10 +53,21 @@ class UnknownFormatError(KgError):
 
 @dataclass(frozen=True)
 class Export:
-    """What a writer produced, and notes for the person who asked (what was left out)."""
+    """A document ready to be written, and notes for the person who asked (what was left out).
 
-    data: bytes
+    ``write_to`` writes the document to a binary stream piece by piece, so that a large
+    graph's export is never held whole in memory; ``data`` is the whole of it in memory.
+    """
+
+    write_to: Callable[[BinaryIO], None]
     notes: tuple[str, ...] = ()
+
+    @property
+    def data(self) -> bytes:
+        """The whole document (written again on each use)."""
+        buffer = io.BytesIO()
+        self.write_to(buffer)
+        return buffer.getvalue()
 
 
 Writer = Callable[[CanonicalDataset], Export]
@@ -75,63 +101,145 @@ def _notice(dataset: CanonicalDataset, format_name: str) -> str:
     return generated_notice("kg export", detail)
 
 
-def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, bool, str, str]:
-    # Subjects together, rdf:type first (Turtle's "a"), then predicates and objects.
-    return (
-        str(triple.subject),
-        triple.predicate.value != _RDF_TYPE,
-        str(triple.predicate),
-        str(triple.object),
+# Turtle, TriG and RDF/XML list each subject's rdf:type first (Turtle's "a"), then its
+# other statements. The canonical order already keeps a subject's triples together and
+# in (predicate, object) order, so a stable sort of each subject's few triples on "is
+# not a type" gives that order without sorting the graph again.
+
+
+def _not_a_type(triple: pyoxigraph.Triple | pyoxigraph.Quad) -> bool:
+    return triple.predicate != _RDF_TYPE
+
+
+def _subject(triple: pyoxigraph.Triple | pyoxigraph.Quad) -> object:
+    return triple.subject
+
+
+def _types_first(statements: Iterable[_Statement]) -> Iterator[_Statement]:
+    """Each subject's statements (neighbours in ``statements``) with its types first."""
+    return chain.from_iterable(
+        sorted(same_subject, key=_not_a_type)
+        for _, same_subject in groupby(statements, key=_subject)
     )
+
+
+def _by_graph(dataset: CanonicalDataset) -> Iterator[pyoxigraph.Quad]:
+    """The quads graph by graph (graph names in code point order), types first.
+
+    Within one graph the canonical order is the order of the triples, so each graph
+    is one pass over the canonical quads that keeps that graph's.
+    """
+    # Sorted as written, "<iri>", like the statements' terms.
+    graphs = sorted({pyoxigraph.NamedNode(str(part.graph)) for part in dataset.parts}, key=str)
+    for graph in graphs:
+        yield from _types_first(quad for quad in dataset.iter_quads() if quad.graph_name == graph)
 
 
 def _write_nquads(dataset: CanonicalDataset) -> Export:
-    header = f"# {_notice(dataset, 'nquads')}\n".encode()
-    return Export(header + dataset.nquads())
+    def write_to(stream: BinaryIO) -> None:
+        stream.write(f"# {_notice(dataset, 'nquads')}\n".encode())
+        stream.write(dataset.nquads())
+
+    return Export(write_to)
+
+
+def _rdf_writer(
+    dataset: CanonicalDataset,
+    format_name: str,
+    statements: Callable[[], Iterable[pyoxigraph.Triple] | Iterable[pyoxigraph.Quad]],
+    rdf_format: pyoxigraph.RdfFormat,
+    *,
+    with_prefixes: bool = True,
+) -> Export:
+    """An export that pyoxigraph serializes from ``statements()``, after the notice."""
+
+    def write_to(stream: BinaryIO) -> None:
+        stream.write(f"# {_notice(dataset, format_name)}\n".encode())
+        prefixes = dataset.prefixes if with_prefixes else None
+        pyoxigraph.serialize(statements(), stream, format=rdf_format, prefixes=prefixes)
+
+    return Export(write_to)
 
 
 def _write_ntriples(dataset: CanonicalDataset) -> Export:
-    body = pyoxigraph.serialize(dataset.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return Export(f"# {_notice(dataset, 'ntriples')}\n".encode() + body)
+    return _rdf_writer(
+        dataset,
+        "ntriples",
+        dataset.iter_triples,
+        pyoxigraph.RdfFormat.N_TRIPLES,
+        with_prefixes=False,
+    )
 
 
 def _write_turtle(dataset: CanonicalDataset) -> Export:
-    triples = sorted(dataset.triples(), key=_sort_key)
-    body = pyoxigraph.serialize(
-        triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=dataset.prefixes
+    return _rdf_writer(
+        dataset,
+        "turtle",
+        lambda: _types_first(dataset.iter_triples()),
+        pyoxigraph.RdfFormat.TURTLE,
     )
-    return Export(f"# {_notice(dataset, 'turtle')}\n".encode() + body)
 
 
 def _write_trig(dataset: CanonicalDataset) -> Export:
-    quads = sorted(
-        dataset.quads(), key=lambda quad: (str(quad.graph_name), *_sort_key(quad.triple))
-    )
-    body = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=dataset.prefixes)
-    return Export(f"# {_notice(dataset, 'trig')}\n".encode() + body)
+    return _rdf_writer(dataset, "trig", lambda: _by_graph(dataset), pyoxigraph.RdfFormat.TRIG)
+
+
+class _WithoutXmlDeclaration:
+    """A binary stream that passes on all but a first line that is an XML declaration."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._first_line: bytes | None = b""  # None once the first line is settled
+
+    def write(self, data: bytes) -> int:
+        if self._first_line is None:
+            return self._stream.write(data)
+        self._first_line += bytes(data)
+        line, newline, rest = self._first_line.partition(b"\n")
+        if newline:
+            self._first_line = None
+            if not line.startswith(b"<?xml"):
+                self._stream.write(line + newline)
+            self._stream.write(rest)
+        return len(data)
+
+    def flush(self) -> None:
+        # A document of one line ends here: that line is dropped if it is the declaration.
+        if self._first_line and not self._first_line.startswith(b"<?xml"):
+            self._stream.write(self._first_line)
+        self._first_line = None
+        self._stream.flush()
 
 
 def _write_rdfxml(dataset: CanonicalDataset) -> Export:
-    triples = sorted(dataset.triples(), key=_sort_key)
-    body = pyoxigraph.serialize(
-        triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dataset.prefixes
-    )
-    # The XML declaration is optional for UTF-8; dropping it lets the comment come first.
-    declaration, newline, rest = body.partition(b"\n")
-    if declaration.startswith(b"<?xml"):
-        body = rest
-    elif not newline:
-        body = declaration
-    return Export(f"<!-- {_notice(dataset, 'rdfxml')} -->\n".encode() + body)
+    def write_to(stream: BinaryIO) -> None:
+        # The XML declaration is optional for UTF-8; dropping it lets the comment come first.
+        stream.write(f"<!-- {_notice(dataset, 'rdfxml')} -->\n".encode())
+        body = _WithoutXmlDeclaration(stream)
+        pyoxigraph.serialize(
+            _types_first(dataset.iter_triples()),
+            body,
+            format=pyoxigraph.RdfFormat.RDF_XML,
+            prefixes=dataset.prefixes,
+        )
+        body.flush()
+
+    return Export(write_to)
 
 
 def _write_jsonld(dataset: CanonicalDataset) -> Export:
-    return Export(render_jsonld(dataset))
+    shipped_context()  # a missing or broken context fails before anything is written
+    return Export(partial(write_jsonld, dataset))
 
 
 def _write_lpf(dataset: CanonicalDataset) -> Export:
+    # A small document whose notes are known only once it is made: made at once.
     rendered = render_places(dataset)
-    return Export(rendered.data, rendered.notes)
+
+    def write_to(stream: BinaryIO) -> None:
+        stream.write(rendered.data)
+
+    return Export(write_to, rendered.notes)
 
 
 FORMATS: dict[str, Format] = {
@@ -172,3 +280,49 @@ def get_format(name: str) -> Format:
 def export(dataset: CanonicalDataset, format_name: str) -> Export:
     """The dataset written in the format called ``format_name``."""
     return get_format(format_name).writer(dataset)
+
+
+def save_export(result: Export, path: Path | str) -> Path:
+    """Write an export to ``path`` through a temporary file beside it, renamed over it.
+
+    The document is streamed to the temporary file; a failure half-way leaves the old
+    file (or no file) in place and no temporary file behind, as
+    :func:`kg.output.write_atomically` does for a document held in memory.
+    """
+    target = Path(path)
+    handle = _temporary_beside(target)
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            result.write_to(handle)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputFileError(target, error.strerror or str(error)) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _temporary_beside(target: Path) -> BinaryIO:
+    directory = target.parent
+    if target.is_dir():
+        raise OutputFileError(target, "is a directory")
+    if not directory.is_dir():
+        reason = "not a directory" if directory.exists() else "no such directory"
+        raise OutputFileError(target, f"{directory}: {reason}")
+    try:
+        return tempfile.NamedTemporaryFile(  # closed by save_export
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        raise OutputFileError(target, error.strerror or str(error)) from None
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it and put it back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

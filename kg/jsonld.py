@@ -10,11 +10,14 @@ the shipped file is what exports use, so a published context changes only on pur
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph
 from pyld import jsonld
@@ -35,6 +38,7 @@ __all__ = [
     "render_jsonld",
     "shipped_context",
     "to_jsonld",
+    "write_jsonld",
 ]
 
 CONTEXT_IRI = "https://w3id.org/siege626/context.jsonld"
@@ -45,6 +49,8 @@ _OWL = "http://www.w3.org/2002/07/owl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPE = f"{_RDF}type"
 _PLAIN = {f"{_XSD}string", f"{_RDF}langString"}
+# Nodes compacted by one call of pyld: enough to share the context's processing.
+_BATCH = 5000
 
 # Terms of other vocabularies that the graph uses, as (CURIE, coercion): "@id" for
 # resources, "@en" for English text, a datatype CURIE, or None for no coercion.
@@ -193,12 +199,30 @@ def expanded_nodes(triples: Iterable[pyoxigraph.Triple]) -> list[dict[str, Any]]
     for triple in triples:
         subject = _node_id(triple.subject)
         node = nodes.setdefault(subject, {"@id": subject})
-        value = triple.object
-        if triple.predicate.value == _TYPE and not isinstance(value, pyoxigraph.Literal):
-            node.setdefault("@type", []).append(_node_id(value))
-        else:
-            node.setdefault(triple.predicate.value, []).append(_value(value))
+        _add_statement(node, triple)
     return list(nodes.values())
+
+
+def _expanded_subjects(triples: Iterable[pyoxigraph.Triple]) -> Iterator[dict[str, Any]]:
+    """:func:`expanded_nodes` for triples whose subjects come together (canonical order),
+    one node at a time."""
+    for subject, same_subject in groupby(triples, key=_subject):
+        node: dict[str, Any] = {"@id": _node_id(subject)}
+        for triple in same_subject:
+            _add_statement(node, triple)
+        yield node
+
+
+def _subject(triple: pyoxigraph.Triple) -> Any:
+    return triple.subject
+
+
+def _add_statement(node: dict[str, Any], triple: pyoxigraph.Triple) -> None:
+    value = triple.object
+    if triple.predicate.value == _TYPE and not isinstance(value, pyoxigraph.Literal):
+        node.setdefault("@type", []).append(_node_id(value))
+    else:
+        node.setdefault(triple.predicate.value, []).append(_value(value))
 
 
 def _node_id(term: Any) -> str:
@@ -217,19 +241,66 @@ def _value(term: Any) -> dict[str, str]:
     return {"@value": term.value, "@type": term.datatype.value}
 
 
+def _compacted_nodes(
+    dataset: CanonicalDataset, context: Mapping[str, Any] | None
+) -> Iterator[dict[str, Any]]:
+    """The dataset's nodes compacted with ``context``, in canonical order.
+
+    Flattened nodes compact each on its own, so pyld is given a batch at a time (which
+    bounds memory and shares the context's processing within the batch), and is told
+    the nodes are already expanded, which they are.
+    """
+    document = dict(context if context is not None else shipped_context())
+    options = {"documentLoader": document_loader, "graph": True, "skipExpansion": True}
+    nodes = _expanded_subjects(dataset.iter_triples())
+    while batch := list(islice(nodes, _BATCH)):
+        yield from jsonld.compact(batch, document["@context"], options).get("@graph", [])
+
+
+def _by_id(nodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(nodes, key=lambda node: str(node.get("@id", "")))
+
+
 def to_jsonld(dataset: CanonicalDataset, context: Mapping[str, Any] | None = None) -> dict:
     """The union of the dataset's parts, compacted with ``context`` (the shipped one)."""
-    document = dict(context if context is not None else shipped_context())
-    compacted = jsonld.compact(
-        expanded_nodes(dataset.triples()),
-        document["@context"],
-        {"documentLoader": document_loader, "graph": True},
-    )
-    graph = sorted(compacted.get("@graph", []), key=lambda node: str(node.get("@id", "")))
-    return {"@context": CONTEXT_IRI, "@graph": graph}
+    return {"@context": CONTEXT_IRI, "@graph": _by_id(_compacted_nodes(dataset, context))}
 
 
 def render_jsonld(dataset: CanonicalDataset) -> bytes:
     """The JSON-LD document as written: sorted keys, two-space indent, UTF-8."""
-    document = to_jsonld(dataset)
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    buffer = io.BytesIO()
+    write_jsonld(dataset, buffer)
+    return buffer.getvalue()
+
+
+def write_jsonld(dataset: CanonicalDataset, stream: BinaryIO) -> None:
+    """Write :func:`render_jsonld`'s document to ``stream``.
+
+    The bytes are those of ``json.dumps(to_jsonld(dataset), indent=2, sort_keys=True,
+    ensure_ascii=False)`` and a newline, but only the nodes' text is held in memory, not
+    their objects: each node is dumped as soon as it is compacted, indented as an item
+    of the "@graph" array, and the items are then sorted and written.
+    """
+    items = [
+        (str(node.get("@id", "")), _graph_item(node)) for node in _compacted_nodes(dataset, None)
+    ]
+    items.sort(key=itemgetter(0))  # stable, like to_jsonld's sort
+    context = json.dumps(CONTEXT_IRI, ensure_ascii=False)
+    if not items:
+        stream.write(f'{{\n  "@context": {context},\n  "@graph": []\n}}\n'.encode())
+        return
+    stream.write(f'{{\n  "@context": {context},\n  "@graph": [\n'.encode())
+    separator = ""  # json.dumps's item separator, with indent
+    for _, text in items:
+        stream.write(f"{separator}{text}".encode())
+        separator = ",\n"
+    stream.write(b"\n  ]\n}\n")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _graph_item(node: Mapping[str, Any]) -> str:
+    # A JSON string holds no raw newline, so every newline starts a line to indent.
+    return "    " + _dumps(node).replace("\n", "\n    ")

@@ -45,8 +45,10 @@ SELECT ?place ?class ?classLabel WHERE {
 
 # The provenance rule of data/siege626.ttl, as queries/facts-and-quotations-per-line.rq
 # applies it: a citation states a triple it reifies, or every triple of a resource it
-# describes that no other citation claims. Each branch binds ?place ?predicate ?value
-# itself, so that the FILTER sees them (a filter is scoped to its own group).
+# describes that no other citation claims. "No other citation claims" is a MINUS whose
+# pattern binds the same ?citation ?place ?predicate ?value: Oxigraph evaluates it once,
+# as a hash join, where a FILTER NOT EXISTS is evaluated again for every row (which
+# grew with the square of the graph).
 _STATED_BY = """
   {
     ?citation sg:states ?st .
@@ -54,7 +56,8 @@ _STATED_BY = """
   } UNION {
     ?citation sg:describes ?place .
     ?place ?predicate ?value .
-    FILTER NOT EXISTS {
+    MINUS {
+      ?citation sg:describes ?place .
       ?other sg:states ?st2 .
       ?st2 rdf:subject ?place ; rdf:predicate ?predicate ; rdf:object ?value .
       FILTER(?other != ?citation)

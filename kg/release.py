@@ -101,8 +101,10 @@ def _write_release(
     distributions = []
     for fmt in FORMATS.values():
         result = export(dataset, fmt.name)
-        (directory / fmt.filename).write_bytes(result.data)
-        distributions.append(Distribution.of(fmt, result.data))
+        path = directory / fmt.filename
+        with path.open("wb") as stream:  # streamed: the staging directory is renamed whole
+            result.write_to(stream)
+        distributions.append(Distribution.of(fmt, path.read_bytes()))
         notes.extend(result.notes)
     (directory / CONTEXT).write_bytes(context_bytes(shipped_context()))
     (directory / FINGERPRINT).write_text(

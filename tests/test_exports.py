@@ -4,12 +4,14 @@ bad input is one line on stderr and leaves no file behind."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from cli_helpers import assert_one_line_error, invoke
 from pyld import jsonld
@@ -18,8 +20,8 @@ from rdflib.compare import isomorphic
 
 from kg import output
 from kg.canonical import CanonicalDataset, canonicalize
-from kg.export import FORMATS, export
-from kg.jsonld import CONTEXT_IRI, document_loader
+from kg.export import FORMATS, Export, export, save_export
+from kg.jsonld import CONTEXT_IRI, document_loader, to_jsonld, write_jsonld
 from kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from kg.parts import Part, select_parts
 
@@ -223,6 +225,110 @@ def test_fixture_formats_round_trip_with_awkward_literals() -> None:
         for quad in parsed.quads((None, None, None, None)):
             merged.add(quad[:3])
         assert isomorphic(merged, expected), name
+
+
+def canonicalized_whole(parts: list[Part] | tuple[Part, ...]) -> bytes:
+    """The canonical N-Quads made the plain way: every quad canonicalized in one dataset."""
+    dataset = pyoxigraph.Dataset()
+    for part in parts:
+        graph = pyoxigraph.NamedNode(str(part.graph))
+        for path in part.paths:
+            base = Path(path).resolve().as_uri()
+            for quad in pyoxigraph.parse(
+                path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=base
+            ):
+                dataset.add(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, graph))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    text = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS).decode()
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""})).encode()
+
+
+def test_canonical_nquads_are_those_of_the_whole_dataset_canonicalized(
+    shipped: CanonicalDataset,
+) -> None:
+    # Only the quads with blank nodes are canonicalized; the labels must not change.
+    assert shipped.nquads() == canonicalized_whole(shipped.parts)
+    assert canonicalize(fixture_parts()).nquads() == canonicalized_whole(fixture_parts())
+
+
+def test_a_triple_and_a_blank_node_label_in_two_files_of_a_part(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text('<urn:a> <urn:p> "x" .\n_:n <urn:q> <urn:a> .\n', encoding="utf-8")
+    second.write_text('<urn:a> <urn:p> "x" .\n_:n <urn:r> "y" .\n', encoding="utf-8")
+    parts = [Part("data", DATA_GRAPH, (first, second))]
+    document = canonicalize(parts).nquads()
+    assert document == canonicalized_whole(parts)
+    assert document.count(b'<urn:a> <urn:p> "x"') == 1
+    assert len(document.splitlines()) == 3
+
+
+def test_triples_are_each_triple_once_in_ntriples_line_order(shipped: CanonicalDataset) -> None:
+    triples = shipped.triples()
+    assert set(triples) == {quad.triple for quad in shipped.quads()}
+    lines = [pyoxigraph.serialize([t], format=pyoxigraph.RdfFormat.N_TRIPLES) for t in triples]
+    assert lines == sorted(set(lines))
+
+
+def _sort_key(statement: pyoxigraph.Triple) -> tuple[str, bool, str, str]:
+    # The order Turtle, TriG and RDF/XML are written in: subjects together, types first.
+    is_type = statement.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    return (str(statement.subject), not is_type, str(statement.predicate), str(statement.object))
+
+
+@pytest.mark.parametrize("name", ["turtle", "trig", "rdfxml"])
+def test_grouped_formats_are_written_in_subject_and_type_first_order(name: str) -> None:
+    """The writers take the canonical order and only regroup; this sorts from scratch."""
+    for dataset in (canonicalize(select_parts()), canonicalize(fixture_parts())):
+        if name == "trig":
+            statements: list = sorted(
+                dataset.quads(), key=lambda quad: (str(quad.graph_name), *_sort_key(quad.triple))
+            )
+        else:
+            statements = sorted(dataset.triples(), key=_sort_key)
+        rdf_format = {"turtle": "TURTLE", "trig": "TRIG", "rdfxml": "RDF_XML"}[name]
+        expected = pyoxigraph.serialize(
+            statements, format=getattr(pyoxigraph.RdfFormat, rdf_format), prefixes=dataset.prefixes
+        )
+        if name == "rdfxml":
+            expected = expected.split(b"\n", 1)[1]  # the XML declaration is dropped
+        assert export(dataset, name).data.split(b"\n", 1)[1] == expected
+
+
+def test_jsonld_written_node_by_node_is_json_dumps_of_the_document(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    for dataset in (
+        canonicalize(fixture_parts()),
+        canonicalize([Part("data", DATA_GRAPH, (empty,))]),
+    ):
+        written = io.BytesIO()
+        write_jsonld(dataset, written)
+        document = to_jsonld(dataset)
+        dumped = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert written.getvalue() == dumped.encode()
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_saved_export_is_the_data_and_leaves_no_temporary(name: str, tmp_path: Path) -> None:
+    dataset = canonicalize(fixture_parts())
+    result = export(dataset, name)
+    saved = save_export(result, tmp_path / "out")
+    assert saved.read_bytes() == result.data
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_export_failing_half_way_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "graph.ttl"
+    out.write_text("old\n")
+
+    def fail_half_way(stream: object) -> None:
+        stream.write(b"the first half")  # type: ignore[attr-defined]
+        raise RuntimeError("broken writer")
+
+    with pytest.raises(RuntimeError):
+        save_export(Export(fail_half_way), out)
+    assert out.read_text() == "old\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.ttl"]
 
 
 # --- the command line ----------------------------------------------------------------------

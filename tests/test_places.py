@@ -189,3 +189,33 @@ def test_wkt_is_read_as_geojson(wkt: str, geometry: dict) -> None:
 def test_wkt_that_is_not_read_fails_with_a_reason(wkt: str) -> None:
     with pytest.raises(WktError):
         wkt_to_geojson(wkt)
+
+
+def test_a_describing_citation_gives_way_only_to_another_that_states_the_name(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        """\
+@prefix id: <https://w3id.org/siege626/id/> .
+@prefix sg: <https://w3id.org/siege626/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+id:port a sg:Place ; rdfs:label "Port"@en , "Harbour"@en ;
+    geo:hasGeometry [ geo:asWKT "POINT(29 41)"^^geo:wktLiteral ] .
+id:quote-a sg:exact "the port" ; sg:describes id:port ;
+    sg:states [ rdf:subject id:port ; rdf:predicate rdfs:label ; rdf:object "Port"@en ] .
+id:quote-b sg:exact "the harbour" ; sg:describes id:port .
+""",
+        encoding="utf-8",
+    )
+    collection = places_collection(canonicalize([Part("data", DATA_GRAPH, (data,))])).collection
+    (feature,) = collection["features"]
+    cited = {
+        name["toponym"]: [citation["@id"].rsplit("/", 1)[1] for citation in name["citations"]]
+        for name in feature["names"]
+    }
+    # "Port" is stated by quote-a, so quote-b's description does not claim it; nobody
+    # states "Harbour", so both descriptions do.
+    assert cited == {"Port": ["quote-a"], "Harbour": ["quote-a", "quote-b"]}
