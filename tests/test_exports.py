@@ -262,6 +262,14 @@ def test_a_triple_and_a_blank_node_label_in_two_files_of_a_part(tmp_path: Path) 
     assert len(document.splitlines()) == 3
 
 
+def test_a_literal_with_a_unicode_line_separator_stays_one_line(tmp_path: Path) -> None:
+    # Only a line feed ends an N-Quads line; U+2028 and U+0085 are text of the literal.
+    data = tmp_path / "data.ttl"
+    data.write_text('<urn:a> <urn:p> "x\u2028y\u0085z" .\n', encoding="utf-8")
+    document = canonicalize([Part("data", DATA_GRAPH, (data,))]).nquads()
+    assert document == f'<urn:a> <urn:p> "x\u2028y\u0085z" <{DATA_GRAPH}> .\n'.encode()
+
+
 def test_triples_are_each_triple_once_in_ntriples_line_order(shipped: CanonicalDataset) -> None:
     triples = shipped.triples()
     assert set(triples) == {quad.triple for quad in shipped.quads()}
