@@ -14,8 +14,6 @@ triples holds the graph once (as canonical N-Quads) and never the whole output;
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -29,7 +27,7 @@ from kg import __version__
 from kg.canonical import CanonicalDataset
 from kg.errors import KgError
 from kg.jsonld import shipped_context, write_jsonld
-from kg.output import OutputFileError
+from kg.output import stream_atomically
 from kg.places import render_places
 
 __all__ = [
@@ -286,43 +284,6 @@ def save_export(result: Export, path: Path | str) -> Path:
     """Write an export to ``path`` through a temporary file beside it, renamed over it.
 
     The document is streamed to the temporary file; a failure half-way leaves the old
-    file (or no file) in place and no temporary file behind, as
-    :func:`kg.output.write_atomically` does for a document held in memory.
+    file (or no file) in place and no temporary file behind.
     """
-    target = Path(path)
-    handle = _temporary_beside(target)
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            result.write_to(handle)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise OutputFileError(target, error.strerror or str(error)) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _temporary_beside(target: Path) -> BinaryIO:
-    directory = target.parent
-    if target.is_dir():
-        raise OutputFileError(target, "is a directory")
-    if not directory.is_dir():
-        reason = "not a directory" if directory.exists() else "no such directory"
-        raise OutputFileError(target, f"{directory}: {reason}")
-    try:
-        return tempfile.NamedTemporaryFile(  # closed by save_export
-            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as error:
-        raise OutputFileError(target, error.strerror or str(error)) from None
-
-
-def _umask() -> int:
-    # The only portable way to read the umask is to set it and put it back.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return stream_atomically(path, result.write_to)

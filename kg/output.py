@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import KgError
 
-__all__ = ["OutputFileError", "write_atomically"]
+__all__ = ["OutputFileError", "stream_atomically", "write_atomically"]
 
 
 class OutputFileError(KgError):
@@ -25,6 +27,15 @@ class OutputFileError(KgError):
 
 def write_atomically(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory."""
+    return stream_atomically(path, lambda handle: handle.write(data))
+
+
+def stream_atomically(path: Path | str, write: Callable[[BinaryIO], object]) -> Path:
+    """Let ``write`` fill a temporary file beside ``path``, then rename it over ``path``.
+
+    The document never has to be in memory at once; a failure half-way (``write``
+    raising included) leaves the old file, or none, and no temporary file behind.
+    """
     target = Path(path)
     directory = target.parent
     if target.is_dir():
@@ -41,7 +52,7 @@ def write_atomically(path: Path | str, data: bytes) -> Path:
     temporary = Path(handle.name)
     try:
         with handle:
-            handle.write(data)
+            write(handle)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except OSError as error:
