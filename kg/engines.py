@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -234,22 +235,42 @@ class OxigraphBackedGraph(Graph):
     canonical form: "01"^^xsd:integer as 1, xsd:int as xsd:integer).
     """
 
+    # Triples parsed are added to both sides this many at a time, so that a large file is
+    # never held a third time as a list of parsed triples.
+    BATCH = 50_000
+
     def __init__(self) -> None:
         super().__init__()
         self.oxigraph = pyoxigraph.Store()
 
     def load(self, paths: Iterable[Path | str], graph: URIRef) -> None:
-        """Parse Turtle files into this graph and into the store's named graph ``graph``."""
+        """Parse Turtle files into this graph and into the store's named graph ``graph``.
+
+        A file that fails to parse raises ParseError with part of it loaded: the graph is
+        then for discarding, as :func:`kg.validation.validate` does.
+        """
         name = pyoxigraph.NamedNode(str(graph))
+        # One rdflib object for each distinct term: rdflib's store keeps the terms of
+        # every triple it indexes, and a term made anew for each triple it occurs in
+        # (rdf:type, a class, a resource named in many triples) would be kept that often.
+        terms: dict[Any, Node | None] = {}
+
+        def term(node: Any) -> Node | None:
+            found = terms.get(node)
+            if found is None:
+                found = terms[node] = to_rdflib(node)
+            return found
+
         for path in paths:
-            triples = list(read_turtle(path))
-            self.oxigraph.extend(
-                pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples
-            )
-            self.addN(
-                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), self)  # type: ignore[misc]
-                for t in triples
-            )
+            parsed = read_turtle(path)
+            while triples := list(islice(parsed, self.BATCH)):
+                self.oxigraph.extend(
+                    pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples
+                )
+                self.addN(
+                    (term(t.subject), term(t.predicate), term(t.object), self)  # type: ignore[misc]
+                    for t in triples
+                )
 
     def query(  # type: ignore[override]
         self,

@@ -128,3 +128,31 @@ def test_unusable_shape_is_a_one_line_error(tmp_path: Path) -> None:
         check("valid.ttl", shapes_path=shapes)
     assert str(caught.value).startswith("shapes: ")
     assert "\n" not in str(caught.value)
+
+
+def test_backed_graph_loads_in_batches_the_same_triples_on_both_sides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Small batches give rdflib and the Oxigraph mirror every triple, each term once."""
+    from rdflib import Graph, URIRef
+    from rdflib.compare import isomorphic
+
+    from kg import resources
+    from kg.engines import OxigraphBackedGraph, to_rdflib
+
+    monkeypatch.setattr(OxigraphBackedGraph, "BATCH", 7)
+    graph_name = URIRef("https://example.org/graph")
+    backed = OxigraphBackedGraph()
+    backed.load([resources.data_path()], graph_name)
+
+    expected = Graph().parse(resources.data_path(), format="turtle")
+    assert isomorphic(Graph() + backed, expected)
+    mirror = Graph()
+    for quad in backed.oxigraph:
+        assert quad.graph_name.value == str(graph_name)
+        mirror.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    assert len(mirror) == len(expected)
+    # A term that many triples share is one object in rdflib's store, not one per triple.
+    types = {id(predicate) for _, predicate, _ in backed if predicate == URIRef(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
+    assert len(types) == 1
