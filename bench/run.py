@@ -213,7 +213,9 @@ def main() -> None:
             row.update(_measure_load(graph, runs, timeout), answer=None)
             history.setdefault(key, []).append(row)
         rows.append(row)
-        _say(f"   load             oxigraph server          {row.get('seconds')}")
+        _say("   load             oxigraph server          "
+             + (f"{row['seconds']:.2f} s  {int(row['peak_rss']) / 2**20:.0f} MB"  # type: ignore[call-overload]
+                if row.get("seconds") is not None else str(row["failure"])))
     single = _single_queries()
     RESULTS.write_text(json.dumps(
         {"generated_by": "bench/run.py", "machine": _machine(), "runs": plan.RUNS,
