@@ -15,7 +15,6 @@ from kg.canonical import CanonicalDataset, canonicalize
 from kg.export import FORMATS, Export, UnknownFormatError, export, get_format, save_export
 from kg.jsonld import build_context, context_bytes, context_path
 from kg.loading import PARTS
-from kg.output import write_atomically
 from kg.parts import parse_part_list, select_parts
 from kg.release import build_release
 from kg.stats import STATS_FORMATS, compute_stats, render_stats
@@ -28,15 +27,6 @@ _PART_HELP = f"Comma-separated parts of the graph ({', '.join(PARTS)}). Default:
 def _dataset(part_list: str | None) -> CanonicalDataset:
     names = None if part_list is None else parse_part_list(part_list)
     return canonicalize(select_parts(names))
-
-
-def _emit(data: bytes, out: Path | None) -> None:
-    if out is None:
-        stdout = sys.stdout.buffer
-        stdout.write(data)
-        stdout.flush()
-    else:
-        write_atomically(out, data)
 
 
 def _emit_export(result: Export, out: Path | None) -> None:
@@ -148,4 +138,5 @@ def release_command(out: Path, no_docs: bool) -> None:
 def context_command(out: Path | None) -> None:
     """Generate the JSON-LD context from the ontology part (see kg.jsonld.build_context)."""
     ontology = canonicalize(select_parts(["ontology"]))
-    _emit(context_bytes(build_context(ontology.triples(), ontology.prefixes)), out)
+    context = context_bytes(build_context(ontology.triples(), ontology.prefixes))
+    _emit_export(Export(write_to=lambda stream: stream.write(context)), out)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -152,6 +153,26 @@ def _position_free(error: SyntaxError) -> str:
     return rest if separator else message
 
 
+def _existing_file(path: Path | str) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "no such file" if not path.exists() else "not a file")
+    return path
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Oxigraph's errors while it reads ``path`` as the toolkit's one-line errors."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise ParseError(path, error.lineno, error.offset, _position_free(error)) from None
+    except UnicodeDecodeError as error:
+        raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
+    except (OSError, ValueError) as error:
+        raise InputFileError(path, str(error)) from None
+
+
 def read_turtle(path: Path | str) -> Iterator[pyoxigraph.Triple]:
     """The triples of a Turtle file, parsed by Oxigraph.
 
@@ -159,9 +180,7 @@ def read_turtle(path: Path | str) -> Iterator[pyoxigraph.Triple]:
     reads) never share a blank node. Raises ParseError with the line and column of the
     first error, or InputFileError.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "not a file")
+    path = _existing_file(path)
     suffix = uuid.uuid4().hex[:12]
     renamed: dict[str, pyoxigraph.BlankNode] = {}
 
@@ -176,19 +195,13 @@ def read_turtle(path: Path | str) -> Iterator[pyoxigraph.Triple]:
     parser = pyoxigraph.parse(
         path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
     )
-    try:
+    with _reading(path):
         for quad in parser:
             subject, obj = quad.subject, quad.object
             if isinstance(subject, pyoxigraph.BlankNode) or isinstance(obj, pyoxigraph.BlankNode):
                 yield pyoxigraph.Triple(fresh(subject), quad.predicate, fresh(obj))
             else:
                 yield quad.triple
-    except SyntaxError as error:
-        raise ParseError(path, error.lineno, error.offset, _position_free(error)) from None
-    except UnicodeDecodeError as error:
-        raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
-    except (OSError, ValueError) as error:
-        raise InputFileError(path, str(error)) from None
 
 
 def load_store(
@@ -206,22 +219,14 @@ def load_store(
     target = store if store is not None else pyoxigraph.Store()
     name = pyoxigraph.NamedNode(str(graph)) if graph is not None else pyoxigraph.DefaultGraph()
     for raw_path in paths:
-        path = Path(raw_path)
-        if not path.is_file():
-            raise InputFileError(path, "no such file" if not path.exists() else "not a file")
-        try:
+        path = _existing_file(raw_path)
+        with _reading(path):
             target.load(
                 path=str(path),
                 format=pyoxigraph.RdfFormat.TURTLE,
                 base_iri=path.resolve().as_uri(),
                 to_graph=name,
             )
-        except SyntaxError as error:
-            raise ParseError(path, error.lineno, error.offset, _position_free(error)) from None
-        except UnicodeDecodeError as error:
-            raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
-        except (OSError, ValueError) as error:
-            raise InputFileError(path, str(error)) from None
     return target
 
 

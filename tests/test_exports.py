@@ -404,3 +404,20 @@ def test_lpf_on_the_command_line_says_how_many_places_it_left_out() -> None:
     assert collection["type"] == "FeatureCollection"
     for line in stderr.splitlines():
         assert line.startswith("lpf: ") and " places left out: " in line
+
+
+def test_cli_context_prints_and_writes_the_context_built_from_the_ontology(
+    tmp_path: Path,
+) -> None:
+    from kg.jsonld import build_context, context_bytes
+
+    ontology = canonicalize(select_parts(["ontology"]))
+    expected = context_bytes(build_context(ontology.triples(), ontology.prefixes))
+    code, printed, _ = invoke("context")
+    assert code == 0
+    assert printed.encode() == expected
+    target = tmp_path / "context.jsonld"
+    code, printed, _ = invoke("context", "--out", str(target))
+    assert (code, printed) == (0, "")
+    assert target.read_bytes() == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["context.jsonld"]
