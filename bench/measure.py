@@ -5,8 +5,9 @@ is reaped (``wait4``): exact, with no sampling. The kernel counts into a process
 ``ru_maxrss`` the memory of the process it was forked from, up to its ``exec``; so the
 command is started by GNU time (``/usr/bin/time``, a few hundred kilobytes), which
 forks it and reports its peak, rather than by the benchmark's own Python process, whose
-size would otherwise be the floor of every figure. Without GNU time the figures are
-taken directly and say so. A process that outlives its time budget is killed and
+size would otherwise be the floor of every figure. Without GNU time (Debian package
+``time``) the benchmark says so when it starts, and its small figures include its own
+memory. A process that outlives its time budget is killed and
 recorded as not finished.
 """
 

@@ -173,13 +173,21 @@ def _plot(rows: list[dict]) -> None:
 
     figure, axes = plt.subplots(figsize=(9, 6))
     keys = list(dict.fromkeys((r["group"], r["engine"]) for r in rows))
+    # One line style per job and a colour of its own for each line (tab20 has enough), so
+    # that no two lines look alike.
+    styles = {"parse": ":", "validate": "-", "queries": "--", "load": "-."}
+    colours = plt.get_cmap("tab20").colors
+    plotted = 0
     for group, engine in keys:
         points = [(r["triples"], r["seconds"]) for r in rows
                   if r["group"] == group and r["engine"] == engine and r["seconds"] is not None]
         if len(points) < 2 or group.startswith("export ") and group != "export turtle":
             continue
         x, y = zip(*points, strict=True)
-        axes.plot(x, y, marker="o", label=f"{group}: {engine}")
+        axes.plot(x, y, marker="o", linestyle=styles.get(group.split()[0], (0, (3, 1, 1, 1))),
+                  color=colours[(2 * plotted) % 20 + (plotted // 10) % 2],
+                  label=f"{group}: {engine}")
+        plotted += 1
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("data triples (copies of data + links)")
@@ -204,7 +212,8 @@ def main() -> None:
         "Each size N is N copies of the data and links parts (`bench/scale.py`: fresh IRIs, "
         "the same shape and provenance, valid against the shapes); the ontology "
         "(911 triples) is not copied. Every figure is one whole process: wall time and "
-        "peak RSS (the kernel's `ru_maxrss` when the process is reaped), the median of "
+        "peak RSS (the process's own `ru_maxrss`, reported by GNU time, which starts it), "
+        "the median of "
         + ", ".join(f"{n} runs at {s}×" for s, n in results["runs"].items())
         + ". A run over its time limit ("
         + ", ".join(f"{t} s at {s}×" for s, t in results["timeouts"].items())

@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench import plan
-from bench.measure import measure
+from bench.measure import LAUNCHER, measure
 from bench.scale import scaled_graph
 from kg import resources
 
@@ -173,6 +173,9 @@ def _skip_reason(
 
 def main() -> None:
     BUILD_DIR.mkdir(exist_ok=True)
+    if LAUNCHER is None:
+        _say("warning: GNU time (/usr/bin/time) is missing: peak memory figures include the "
+             "benchmark's own (apt-get install time)")
     started = time.time()
     merged = _merged_ontology(BUILD_DIR)
     rows: list[dict[str, object]] = []
