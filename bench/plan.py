@@ -20,7 +20,7 @@ __all__ = ["EXPORT_FORMATS", "RUNS", "SIZES", "Step", "steps_for"]
 # BENCH_SIZES=1,10 runs a quick subset (for trying the benchmark out, not for RESULTS.md).
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "1,10,100,1000").split(","))
 # Runs per step at each size (the median is reported); fewer at the top, so that the whole
-# run takes about 45 minutes on two cores.
+# run takes 45 to 60 minutes on two cores.
 RUNS = {1: 5, 10: 3, 100: 2, 1000: 1}
 # No single run may take longer than this (seconds); a step projected to take longer at
 # the next size, from its growth so far, is not started there.
