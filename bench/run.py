@@ -36,6 +36,14 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+def _say_row(row: dict[str, object]) -> None:
+    """One line of progress: the job, the engine, and its time and memory or why not."""
+    seconds, peak = row.get("seconds"), row.get("peak_rss")
+    figures = (f"{seconds:.2f} s  {int(peak) / 2**20:.0f} MB"  # type: ignore[call-overload]
+               if seconds is not None else str(row["failure"]))
+    _say(f"   {row['group']:<16} {row['engine']:<24} {figures}")
+
+
 def _merged_ontology(directory: Path) -> Path:
     """The ontology files as one Turtle file, for pyshacl's single -e option."""
     import pyoxigraph
@@ -203,9 +211,7 @@ def main() -> None:
                            failure=run.failure, answer=answer)
                 history.setdefault(key, []).append(row)
             rows.append(row)
-            _say(f"   {step.group:<16} {step.engine:<24} "
-                 + (f"{row['seconds']:.2f} s  {int(row['peak_rss']) / 2**20:.0f} MB"
-                    if row["seconds"] is not None else str(row["failure"])))
+            _say_row(row)
         key = "load|oxigraph server"
         row = {"size": size, "triples": graph.triples, "group": "load",
                "engine": "oxigraph server", "toolkit": False}
@@ -216,9 +222,7 @@ def main() -> None:
             row.update(_measure_load(graph, runs, timeout), answer=None)
             history.setdefault(key, []).append(row)
         rows.append(row)
-        _say("   load             oxigraph server          "
-             + (f"{row['seconds']:.2f} s  {int(row['peak_rss']) / 2**20:.0f} MB"  # type: ignore[call-overload]
-                if row.get("seconds") is not None else str(row["failure"])))
+        _say_row(row)
     single = _single_queries()
     RESULTS.write_text(json.dumps(
         {"generated_by": "bench/run.py", "machine": _machine(), "runs": plan.RUNS,
