@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg import resources
-from kg.engines import load_store
+from kg.engines import load_store, read_turtle
 from kg.errors import InputFileError, ParseError
 from kg.namespaces import DATA_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, bind_known_prefixes
 
@@ -57,19 +57,11 @@ def part_graph(part: str) -> URIRef:
 def check_turtle(path: Path) -> None:
     """Raise ParseError (with line and column) or InputFileError if ``path`` is not Turtle.
 
-    pyoxigraph is used for the check because its errors carry an exact position,
-    which rdflib's Turtle parser does not report reliably.
+    pyoxigraph reads the file (:func:`kg.engines.read_turtle`) because its errors carry an
+    exact position, which rdflib's Turtle parser does not report reliably.
     """
-    _ensure_readable(path)
-    try:
-        for _ in pyoxigraph.parse(
-            path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
-        ):
-            pass
-    except SyntaxError as error:
-        raise ParseError(path, error.lineno, error.offset, _short_message(error)) from None
-    except (OSError, ValueError) as error:
-        raise InputFileError(path, str(error)) from None
+    for _ in read_turtle(path):
+        pass
 
 
 def load_files(paths: Iterable[Path | str], graph: Graph | None = None) -> Graph:
@@ -128,20 +120,6 @@ def new_graph() -> Graph:
     """An empty graph with the known prefixes bound."""
     # "core" keeps rdflib from binding dozens of unrelated prefixes that would leak into output.
     return bind_known_prefixes(Graph(bind_namespaces="core"))
-
-
-def _ensure_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputFileError(path, "no such file")
-    if not path.is_file():
-        raise InputFileError(path, "not a file")
-
-
-def _short_message(error: SyntaxError) -> str:
-    # pyoxigraph prefixes the message with the position, which we print in our own form.
-    message = error.msg or str(error)
-    _, separator, rest = message.partition(": ")
-    return rest if separator else message
 
 
 def _parse_with_rdflib(path: Path, graph: Graph) -> None:
