@@ -18,7 +18,7 @@ from rdflib.term import Node
 from kg.errors import ParameterError
 from kg.namespaces import ID, KNOWN_PREFIXES
 
-__all__ = ["KINDS", "bind_values", "find_where_brace", "parse_value"]
+__all__ = ["KINDS", "bind_values", "check_term", "find_where_brace", "parse_value"]
 
 KINDS = ("iri", "string", "integer", "date")
 
@@ -27,8 +27,13 @@ _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20\x7f]')
 _ABSOLUTE_IRI = re.compile(r"https?://", re.IGNORECASE)
 _CURIE = re.compile(r"(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>.*)", re.DOTALL)
 _LOCAL_NAME = re.compile(r"\w(?:[\w.-]*[\w-])?")
-_INTEGER = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d would also take Arabic-Indic and other Unicode digits, which int()
+# reads but no SPARQL engine does.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# No question of the graph counts past a few digits; a bound keeps a hostile value from
+# reaching int(), which refuses more than 4,300 digits with a bare ValueError.
+MAX_INTEGER_DIGITS = 30
 
 
 def parse_value(kind: str, text: str, name: str = "value") -> Node:
@@ -41,12 +46,45 @@ def parse_value(kind: str, text: str, name: str = "value") -> Node:
     if kind == "string":
         return Literal(text)
     if kind == "integer":
-        if not _INTEGER.fullmatch(text.strip()):
-            raise ParameterError(f"parameter '{name}': not an integer: {text!r}")
-        return Literal(int(text.strip()), datatype=XSD.integer)
+        return _parse_integer(text, name)
     if kind == "date":
         return _parse_date(text, name)
     raise ParameterError(f"parameter '{name}': unknown kind {kind!r} (one of {', '.join(KINDS)})")
+
+
+def check_term(kind: str, term: Node, name: str = "value") -> Node:
+    """Return ``term``, given as an rdflib term for a parameter of ``kind``, once checked.
+
+    Only an IRI or a literal of the parameter's kind can be bound: a blank node or a
+    variable would change what the query means, so it is refused, like any term whose
+    text would not survive ``parse_value``.
+    """
+    if kind == "iri" and isinstance(term, URIRef):
+        return _parse_iri(f"<{term}>", name)
+    if kind != "iri" and isinstance(term, Literal):
+        checked = parse_value(kind, str(term), name)
+        if kind == "string" or term.datatype == checked.datatype:
+            return term if kind == "string" else checked
+        raise ParameterError(
+            f"parameter '{name}': {term.n3()} is not an xsd:{kind} literal; give the text "
+            "or a literal of that datatype"
+        )
+    wanted = "an IRI (URIRef)" if kind == "iri" else f"text or a Literal ({kind})"
+    raise ParameterError(
+        f"parameter '{name}': a {type(term).__name__} cannot be bound; give {wanted}"
+    )
+
+
+def _parse_integer(text: str, name: str) -> Literal:
+    candidate = text.strip()
+    if not _INTEGER.fullmatch(candidate):
+        raise ParameterError(f"parameter '{name}': not an integer (ASCII digits): {text!r}")
+    digits = len(candidate.lstrip("+-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise ParameterError(
+            f"parameter '{name}': an integer of {digits} digits; at most {MAX_INTEGER_DIGITS}"
+        )
+    return Literal(int(candidate), datatype=XSD.integer)
 
 
 def _parse_iri(text: str, name: str) -> URIRef:

@@ -28,7 +28,7 @@ from kg.catalogue import Catalogue, Parameter, QueryFile, read_query_file
 from kg.engines import to_rdflib
 from kg.errors import ParameterError, QuerySyntaxError, UnsupportedQueryError
 from kg.namespaces import KNOWN_PREFIXES
-from kg.parameters import bind_values, parse_value
+from kg.parameters import bind_values, check_term, parse_value
 
 if TYPE_CHECKING:
     from pyparsing import ParseException
@@ -156,7 +156,7 @@ def _term(parameter: Parameter, given: Mapping[str, ParameterValue], query: Quer
     if parameter.name in given:
         value = given[parameter.name]
         if isinstance(value, Node):
-            return value
+            return check_term(parameter.kind, value, parameter.name)
         return parse_value(parameter.kind, str(value), parameter.name)
     if parameter.default is None:
         raise ParameterError(

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.term import Node
 
 from kg.errors import ParameterError
-from kg.parameters import parse_value
+from kg.parameters import check_term, parse_value
 
 # Module-level rdflib namespaces confuse pytest collection, hence plain IRIs.
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
@@ -96,3 +97,49 @@ def test_non_dates_are_refused(text: str) -> None:
 def test_unknown_kind() -> None:
     with pytest.raises(ParameterError, match="unknown kind"):
         parse_value("float", "1.5")
+
+
+# -- hostile values (issue: kg never prints a traceback) ---------------------------------
+
+
+@pytest.mark.parametrize("digits", ["9" * 5000, "-" + "1" * 4301, "1" * 31])
+def test_huge_integer_parameter_is_a_one_line_parameter_error(digits: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        parse_value("integer", digits, "line")
+    assert str(caught.value).startswith("parameter 'line': an integer of ")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["١٢", "۱۲", "१२", "12٣", "１２"])
+def test_integer_parameter_takes_ascii_digits_only(text: str) -> None:
+    with pytest.raises(ParameterError, match="not an integer"):
+        parse_value("integer", text, "line")
+
+
+def test_date_parameter_takes_ascii_digits_only() -> None:
+    with pytest.raises(ParameterError, match="not a date"):
+        parse_value("date", "٠٦٢٦-08-03", "day")
+
+
+@pytest.mark.parametrize("term", [BNode("b0"), Variable("x")])
+def test_blank_node_or_variable_cannot_be_bound(term: Node) -> None:
+    with pytest.raises(ParameterError, match="cannot be bound"):
+        check_term("iri", term, "place")
+
+
+def test_run_query_refuses_a_variable_with_a_parameter_error() -> None:
+    from kg import loading
+    from kg.queries import run_query
+
+    store = loading.load_store_parts()
+    with pytest.raises(ParameterError, match="parameter 'place': a Variable cannot be bound"):
+        run_query(store, "defence-leaders-of-place", {"place": Variable("anything")})
+
+
+def test_terms_of_the_right_kind_pass_checked() -> None:
+    assert check_term("iri", CONSTANTINOPLE, "place") == CONSTANTINOPLE
+    assert check_term("integer", Literal(7), "line") == Literal("7", datatype=XSD_INTEGER)
+    with pytest.raises(ParameterError, match="is not an xsd:integer literal"):
+        check_term("integer", Literal("7"), "line")
+    with pytest.raises(ParameterError, match="not an http"):
+        check_term("iri", URIRef("urn:x"), "place")
