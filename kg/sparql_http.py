@@ -16,11 +16,15 @@ import httpx
 
 from kg.stores import StoreError, StoreOptionError, StoreTarget
 
-__all__ = ["ChallengeAuth", "StoreClient"]
+__all__ = ["DEFAULT_READ_TIMEOUT", "ChallengeAuth", "StoreClient"]
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+# Seconds to wait for a store to take a request or to answer: long, because a store may
+# take minutes to apply a large update, and a caller can lower it (kg load --read-timeout).
+DEFAULT_READ_TIMEOUT = 600.0
+# Seconds to wait for a connection: a store that is up accepts at once.
+CONNECT_TIMEOUT = 10.0
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -65,14 +69,20 @@ class ChallengeAuth(httpx.Auth):
 
 
 class StoreClient:
-    """Requests to one store; use as a context manager so its connections are closed."""
+    """Requests to one store; use as a context manager so its connections are closed.
 
-    def __init__(self, target: StoreTarget) -> None:
+    ``read_timeout`` bounds, for every request, each wait for the store: to take the
+    request's bytes, to answer, and for a free connection of the pool.
+    """
+
+    def __init__(self, target: StoreTarget, read_timeout: float = DEFAULT_READ_TIMEOUT) -> None:
         self.target = target
+        self.read_timeout = read_timeout
         auth = None
         if target.user is not None and target.password is not None:
             auth = ChallengeAuth(target.user, target.password)
-        self._http = httpx.Client(auth=auth, timeout=_TIMEOUT, follow_redirects=False)
+        timeout = httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT)
+        self._http = httpx.Client(auth=auth, timeout=timeout, follow_redirects=False)
 
     def __enter__(self) -> StoreClient:
         return self
@@ -148,8 +158,15 @@ class StoreClient:
         except httpx.ConnectError as error:
             reason = _reason(error)
             raise StoreError(f"{what}: cannot reach the store at {url} ({reason})") from None
+        except httpx.ConnectTimeout:
+            raise StoreError(
+                f"{what}: cannot reach the store at {url} (no connection within "
+                f"{CONNECT_TIMEOUT:g} s)"
+            ) from None
         except httpx.TimeoutException:
-            raise StoreError(f"{what}: {url} did not answer in time") from None
+            raise StoreError(
+                f"{what}: {url} did not answer within {self.read_timeout:g} s"
+            ) from None
         except httpx.HTTPError as error:
             raise StoreError(f"{what}: the connection to {url} broke ({_reason(error)})") from None
         if response.status_code == 401:
