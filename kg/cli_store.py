@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from kg.catalogue import QueryFile
 from kg.queries import ParameterValue, Result
 from kg.stores import (
     DEFAULT_GRAPH_BASE,
+    DEFAULT_READ_TIMEOUT,
     PASSWORD_ENV_DEFAULT,
     PRESETS,
     PROTOCOLS,
@@ -28,11 +29,12 @@ from kg.stores import (
 )
 
 if TYPE_CHECKING:
-    from kg.store_loading import LoadReport
+    from kg.store_loading import LoadReport, StaleGraph
 
 __all__ = [
     "load_command",
     "render_load_report",
+    "render_removed_staging",
     "store_options",
     "store_query_runner",
     "store_target",
@@ -146,34 +148,78 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
     help="gsp: Graph Store Protocol PUT; update: chunked SPARQL Update. "
     "Default: gsp, or update for the generic preset.",
 )
-def load_command(store: StoreTarget, part_names: str | None, protocol: str | None) -> None:
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Only remove the staging graphs (<graph>-staging of every part) that an "
+    "interrupted load left behind; load nothing.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_READ_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long each request may wait for the store to answer before the load fails.",
+)
+def load_command(
+    store: StoreTarget,
+    part_names: str | None,
+    protocol: str | None,
+    clean: bool,
+    read_timeout: float,
+) -> None:
     """Load every part of the graph into its own named graph of a triple store.
 
-    Each part goes first into a staging graph, whose triple count and literals are
-    checked; then one SPARQL Update replaces all target graphs at once, and every
-    target's count is checked against the local count. A failed load leaves the
-    previous graphs in place.
+    Staging graphs left by an interrupted load are removed first. Each part goes
+    into a staging graph, whose triple count and literals are checked; then one
+    SPARQL Update replaces all target graphs at once, and every target's count is
+    checked against the local count. A failed load leaves the previous graphs in place.
 
     Exit status: 0 when loaded and verified, 2 for bad options or an ill-typed
-    literal (nothing is sent), 3 when the store fails or refuses.
+    literal (nothing is sent), 3 when the store fails, refuses or does not answer.
     """
     # The HTTP client and the progress bar are imported here, not by every kg command.
     from kg.progress import load_progress
-    from kg.store_loading import load_into_store, shipped_parts
+    from kg.store_loading import load_into_store, remove_staging_graphs, shipped_parts
 
+    if clean:
+        if part_names is not None or protocol is not None:
+            # --clean always removes the staging graphs of every part: a load of any
+            # part may have left them, and none of them is ever a part's graph.
+            raise click.UsageError("--clean takes no --parts or --protocol")
+        removed = remove_staging_graphs(store, read_timeout)
+        click.echo(render_removed_staging(removed, store.endpoint))
+        return
     names = None
     if part_names is not None:
         names = [name.strip() for name in part_names.split(",") if name.strip()]
     parts = shipped_parts(names)
     with load_progress() as progress:
-        report = load_into_store(store, parts, protocol=protocol, progress=progress)
+        report = load_into_store(
+            store, parts, protocol=protocol, progress=progress, read_timeout=read_timeout
+        )
     click.echo(render_load_report(report, store), nl=False)
 
 
+def render_removed_staging(removed: Sequence[StaleGraph], endpoint: str) -> str:
+    """One line: the stale staging graphs removed from ``endpoint``, or that there were none."""
+    if not removed:
+        return f"no staging graphs in {endpoint}"
+    count = len(removed)
+    shown = ", ".join(f"<{stale.graph}> ({stale.triples} triples)" for stale in removed)
+    plural = "" if count == 1 else "s"
+    return f"removed {count} stale staging graph{plural} from {endpoint}: {shown}"
+
+
 def render_load_report(report: LoadReport, target: StoreTarget) -> str:
-    """One line per graph, then the total; never the credentials."""
+    """The stale staging graphs removed first, if any; one line per graph; the total.
+
+    Never the credentials.
+    """
     width = max((len(graph.part) for graph in report.graphs), default=4)
-    lines = [
+    lines = [render_removed_staging(report.removed, target.endpoint)] if report.removed else []
+    lines += [
         f"{graph.part:<{width}}  {graph.triples:>8} triples  <{graph.graph}>"
         for graph in report.graphs
     ]

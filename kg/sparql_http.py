@@ -14,15 +14,12 @@ from typing import Any
 
 import httpx
 
-from kg.stores import StoreError, StoreOptionError, StoreTarget
+from kg.stores import DEFAULT_READ_TIMEOUT, StoreError, StoreOptionError, StoreTarget
 
 __all__ = ["DEFAULT_READ_TIMEOUT", "ChallengeAuth", "StoreClient"]
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-# Seconds to wait for a store to take a request or to answer: long, because a store may
-# take minutes to apply a large update, and a caller can lower it (kg load --read-timeout).
-DEFAULT_READ_TIMEOUT = 600.0
 # Seconds to wait for a connection: a store that is up accepts at once.
 CONNECT_TIMEOUT = 10.0
 _TAGS = re.compile(r"<[^>]*>")

@@ -1,6 +1,8 @@
 """Load the parts of the graph into a triple store, each into its own named graph, safely.
 
-For every part (the registry in :mod:`kg.loading`, in its order):
+First the staging graphs that a killed load left behind are removed (see
+:func:`remove_staging_graphs`). Then, for every part (the registry in :mod:`kg.loading`,
+in its order):
 
 1. every literal is checked locally (:mod:`kg.literal_checks`); an ill-typed one stops
    the load before a single request is sent;
@@ -33,7 +35,7 @@ from rdflib.term import Node
 
 from kg import loading
 from kg.literal_checks import check_literals
-from kg.sparql_http import StoreClient
+from kg.sparql_http import DEFAULT_READ_TIMEOUT, StoreClient
 from kg.store_quirks import read_json_results
 from kg.stores import PROTOCOLS, StoreError, StoreOptionError, StoreTarget
 
@@ -47,10 +49,13 @@ __all__ = [
     "LoadReport",
     "LoadedGraph",
     "LocalPart",
+    "StaleGraph",
     "count_triples",
     "load_into_store",
+    "remove_staging_graphs",
     "shipped_parts",
     "staging_graph",
+    "staging_graphs",
 ]
 
 Triple = tuple[Node, Node, Node]
@@ -79,11 +84,21 @@ class LoadedGraph:
 
 
 @dataclass(frozen=True)
+class StaleGraph:
+    """A staging graph found before a load or by ``kg load --clean``, and then removed."""
+
+    graph: URIRef
+    triples: int
+
+
+@dataclass(frozen=True)
 class LoadReport:
     store: str
     protocol: str
     graphs: tuple[LoadedGraph, ...]
     seconds: float
+    # Staging graphs left by an interrupted load, removed before this one staged anything.
+    removed: tuple[StaleGraph, ...] = ()
 
     @property
     def triples(self) -> int:
@@ -126,13 +141,45 @@ def staging_graph(target: URIRef) -> URIRef:
     return URIRef(f"{target}-staging")
 
 
+def staging_graphs(target: StoreTarget, part_names: Iterable[str] = ()) -> tuple[URIRef, ...]:
+    """The staging graphs of every registered part, and of ``part_names``, in ``target``.
+
+    Only these graphs are ever removed as stale: they are named from the registry and
+    the graph base, never found by a pattern in the store, so another graph whose name
+    ends in ``-staging`` is left alone. A staging name that is also some part's graph
+    (a part called ``data-staging``) is not a staging graph and is left out.
+    """
+    names = list(dict.fromkeys([*loading.PARTS, *part_names]))
+    graphs = {target.graph_for(name) for name in names}
+    stagings = (staging_graph(target.graph_for(name)) for name in names)
+    return tuple(dict.fromkeys(graph for graph in stagings if graph not in graphs))
+
+
+def remove_staging_graphs(
+    target: StoreTarget, read_timeout: float = DEFAULT_READ_TIMEOUT
+) -> tuple[StaleGraph, ...]:
+    """Remove the staging graphs of every part from ``target`` (``kg load --clean``).
+
+    Returns those that held triples. The part graphs themselves are never touched.
+    """
+    with StoreClient(target, read_timeout) as client:
+        try:
+            return _remove_stale(client, ())
+        except StoreError as error:
+            raise StoreError(f"{error}; the part graphs are untouched") from None
+
+
 def load_into_store(
     target: StoreTarget,
     parts: Sequence[LocalPart] | None = None,
     protocol: str | None = None,
     progress: LoadProgress | None = None,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
 ) -> LoadReport:
-    """Load ``parts`` (default: the shipped parts) into ``target``; see the module text."""
+    """Load ``parts`` (default: the shipped parts) into ``target``; see the module text.
+
+    ``read_timeout`` bounds each wait for the store, in every request of the load.
+    """
     protocol = protocol or target.store.default_protocol
     if protocol not in PROTOCOLS:
         raise StoreOptionError(
@@ -152,9 +199,10 @@ def load_into_store(
         raise StoreOptionError("two parts would be loaded into the same graph")
 
     started = time.perf_counter()
-    with StoreClient(target) as client:
+    with StoreClient(target, read_timeout) as client:
         staged: list[URIRef] = []
         try:
+            removed = _remove_stale(client, [part.name for part in local])
             for part, graph in plan:
                 reporter.begin(part.name, len(part.graph))
                 if len(part.graph):
@@ -189,7 +237,8 @@ def load_into_store(
                     f"{len(part.graph)} (part '{part.name}')"
                 )
             loaded.append(LoadedGraph(part.name, graph, found))
-    return LoadReport(target.store.name, protocol, tuple(loaded), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return LoadReport(target.store.name, protocol, tuple(loaded), seconds, removed)
 
 
 def count_triples(client: StoreClient, graph: URIRef) -> int:
@@ -202,6 +251,24 @@ def count_triples(client: StoreClient, graph: URIRef) -> int:
         return int(str(result.rows[0][0]))
     except (IndexError, ValueError):
         raise StoreError(f"the store did not count the triples of <{graph}>") from None
+
+
+# --- staging graphs left behind ---------------------------------------------------------
+
+
+def _remove_stale(client: StoreClient, part_names: Iterable[str]) -> tuple[StaleGraph, ...]:
+    """Drop every staging graph (see :func:`staging_graphs`); return those that held triples.
+
+    A load killed between its upload and its replacement leaves its staging graphs, and
+    a later load of other parts would never overwrite theirs: they would stay forever,
+    visible to every query of the whole store. All are dropped in one request, even
+    empty ones (Oxigraph keeps an empty named graph), and counted first for the report.
+    """
+    graphs = staging_graphs(client.target, part_names)
+    found = [StaleGraph(graph, count_triples(client, graph)) for graph in graphs]
+    drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs)
+    client.update(drops, "removing stale staging graphs")
+    return tuple(stale for stale in found if stale.triples)
 
 
 # --- upload ------------------------------------------------------------------------------

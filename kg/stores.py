@@ -29,6 +29,7 @@ from kg.errors import KgError
 
 __all__ = [
     "DEFAULT_GRAPH_BASE",
+    "DEFAULT_READ_TIMEOUT",
     "PASSWORD_ENV_DEFAULT",
     "PRESETS",
     "PROTOCOLS",
@@ -42,6 +43,9 @@ __all__ = [
 PROTOCOLS = ("gsp", "update")
 DEFAULT_GRAPH_BASE = "https://w3id.org/siege626/graph/"
 PASSWORD_ENV_DEFAULT = "SIEGE626_STORE_PASSWORD"
+# Seconds a request waits for a store to take it or to answer: long, because a store may
+# take minutes to apply a large update; kg load --read-timeout lowers or raises it.
+DEFAULT_READ_TIMEOUT = 600.0
 
 
 class StoreError(KgError):

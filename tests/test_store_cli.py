@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from cli_helpers import invoke
+from cli_helpers import assert_one_line_error, invoke
 from rich.console import Console
 
 from kg.progress import TerminalProgress, load_progress
@@ -72,8 +72,32 @@ def test_a_store_that_is_down_exits_3() -> None:
     code, out, err = invoke("load", "--endpoint", url, "--store", "oxigraph", "--parts", "data")
     assert code == 3
     assert out == ""
-    assert f"cannot reach the store at {url}/store" in err
+    # The first request looks for staging graphs that a killed load left behind.
+    assert f"cannot reach the store at {url}/query" in err
     assert err.endswith("; no graph was changed\n")
+
+
+def test_clean_on_a_store_that_is_down_exits_3_in_one_line() -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    code, out, err = invoke("load", "--endpoint", url, "--store", "oxigraph", "--clean")
+    assert code == 3
+    assert out == ""
+    assert_one_line_error(err, f"query: cannot reach the store at {url}/query")
+    assert err.endswith("; the part graphs are untouched\n")
+
+
+@pytest.mark.parametrize("option", ["--parts=data", "--protocol=update"])
+def test_clean_removes_staging_graphs_only_and_takes_no_load_options(option: str) -> None:
+    code, _, err = invoke("load", "--endpoint", "http://127.0.0.1:1", "--clean", option)
+    assert code == 2
+    assert "--clean takes no --parts or --protocol" in err
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "soon"])
+def test_the_read_timeout_is_a_positive_number_of_seconds(seconds: str) -> None:
+    code, _, err = invoke("load", "--endpoint", "http://127.0.0.1:1", "--read-timeout", seconds)
+    assert code == 2
+    assert "Invalid value for '--read-timeout'" in err
 
 
 @pytest.mark.parametrize("name", PRESETS)

@@ -1,9 +1,15 @@
-"""Loading into real stores: counts, idempotence, atomicity under SIGKILL, literal safety."""
+"""Loading into real stores: counts, idempotence, atomicity under SIGKILL, literal safety,
+staging graphs left by a killed load, and the read time-out."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,9 +28,10 @@ from kg.store_loading import (
     load_into_store,
     shipped_parts,
     staging_graph,
+    staging_graphs,
 )
-from kg.store_quirks import term_from_json
-from kg.stores import StoreTarget
+from kg.store_quirks import read_json_results, term_from_json
+from kg.stores import StoreTarget, preset
 
 from .conftest import WKT_LITERAL, StoreUnderTest
 
@@ -33,6 +40,9 @@ from .conftest import WKT_LITERAL, StoreUnderTest
 # replacement that the test interrupts after KILL_AFTER_SECONDS.
 COPIES = {"oxigraph": 16, "virtuoso": 60}
 KILL_AFTER_SECONDS = 0.3
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PASSWORD_VARIABLE = "SIEGE626_TEST_STORE_SECRET"
 
 
 def _typed(text: str, datatype: str) -> Literal:
@@ -325,3 +335,268 @@ def test_the_shipped_parts_load_or_are_refused_whole(
     assert str(caught.value).endswith("; no graph was changed")
     for part in loading.PARTS:
         assert _count(target, URIRef(graph_base + part)) == 0
+
+
+# --- staging graphs left behind by a killed load -------------------------------------------
+
+# A load that SIGKILLs its own process once every part is staged and verified, just before
+# the replacement: what a load killed there (out-of-memory killer, a closed terminal)
+# leaves in the store. Run by a fresh interpreter, as `kg load` runs.
+_LOAD_KILLED_BEFORE_THE_REPLACEMENT = f"""
+import os, signal, sys
+from kg.store_loading import load_into_store, shipped_parts
+from kg.stores import StoreTarget, preset
+
+class KillItself:
+    def begin(self, part, triples): pass
+    def advance(self, part, triples): pass
+    def step(self, part, step):
+        if step == {SWAP!r}:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+endpoint, store, base, parts, user = sys.argv[1:]
+target = StoreTarget(
+    endpoint, preset(store), base, user or None, os.environ.get({PASSWORD_VARIABLE!r})
+)
+load_into_store(target, shipped_parts(parts.split(",")), progress=KillItself())
+"""
+
+
+def _environment(store: StoreUnderTest) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop(PASSWORD_VARIABLE, None)
+    if store.password is not None:
+        env[PASSWORD_VARIABLE] = store.password
+    return env
+
+
+def _kill_a_load_before_the_replacement(store: StoreUnderTest, graph_base: str, parts: str) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", _LOAD_KILLED_BEFORE_THE_REPLACEMENT, store.server.url, store.name]
+        + [graph_base, parts, store.user or ""],
+        cwd=REPO_ROOT,
+        env=_environment(store),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+
+def _kg_load(
+    store: StoreUnderTest, graph_base: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``kg load ARGS`` on the store, in a fresh interpreter, its output a pipe."""
+    options = ["--endpoint", store.server.url, "--store", store.name, "--graph-base", graph_base]
+    if store.user is not None:
+        options += ["--user", store.user, "--password-env", PASSWORD_VARIABLE]
+    return subprocess.run(
+        [sys.executable, "-m", "kg", "load", *options, *args],
+        cwd=REPO_ROOT,
+        env=_environment(store),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _graphs_under(target: StoreTarget, prefix: str) -> dict[str, int]:
+    """Every non-empty named graph of the store whose IRI starts with ``prefix``, counted."""
+    with StoreClient(target) as client:
+        document = client.select_json(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }} GROUP BY ?g'
+        )
+    rows = read_json_results(document, "SELECT", target.store.quirks).rows
+    return {str(graph): int(str(count)) for graph, count in rows}
+
+
+def _foreign_graphs(target: StoreTarget, graph_base: str) -> dict[str, int]:
+    """Graphs named like staging graphs that are not the toolkit's: never to be removed."""
+    foreign = [
+        graph_base + "notes-staging",  # not a registered part
+        graph_base + "data-staging-copy",  # only starts like a staging graph
+        graph_base + "other/data-staging",  # the staging graph of another graph base
+    ]
+    with StoreClient(target) as client:
+        for graph in foreign:
+            client.put_graph(graph, f'<{ID.kept}> <{SG.note}> "{graph}" .\n'.encode())
+    return dict.fromkeys(foreign, 1)
+
+
+def test_the_staging_graphs_are_named_from_the_registry_never_a_part_graph() -> None:
+    base = "http://test.example/staging/"
+    target = StoreTarget("http://127.0.0.1:1", preset("oxigraph"), base)
+    # A part called data-staging has the graph that would be data's staging graph.
+    assert staging_graphs(target, ["data-staging", "data"]) == (
+        *(URIRef(f"{base}{part}-staging") for part in loading.PARTS if part != "data"),
+        URIRef(f"{base}data-staging-staging"),
+    )
+
+
+def test_a_killed_load_leaves_staging_graphs_that_the_next_load_removes(
+    store: StoreUnderTest, graph_base: str
+) -> None:
+    """The next load removes the staging graphs of every part, not only of its own parts."""
+    target = store.target(graph_base)
+    previous = [
+        _part("ontology", (ID.old, ns.RDF.type, SG.Person)),
+        _part("data", (ID.old, ns.RDF.type, SG.Person), (ID.old, SG.note, Literal("old"))),
+    ]
+    load_into_store(target, previous)
+    foreign = _foreign_graphs(target, graph_base)
+    shipped = {part.name: len(part.graph) for part in shipped_parts(["ontology", "data"])}
+
+    _kill_a_load_before_the_replacement(store, graph_base, "ontology,data")
+    assert _graphs_under(target, graph_base) == {
+        graph_base + "ontology": 1,
+        graph_base + "data": 2,
+        graph_base + "ontology-staging": shipped["ontology"],
+        graph_base + "data-staging": shipped["data"],
+        **foreign,
+    }
+
+    loaded = _kg_load(store, graph_base, "--parts", "data")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.splitlines()[0] == (
+        f"removed 2 stale staging graphs from {store.server.url}: "
+        f"<{graph_base}ontology-staging> ({shipped['ontology']} triples), "
+        f"<{graph_base}data-staging> ({shipped['data']} triples)"
+    )
+    assert loaded.stdout.splitlines()[-1].endswith("every count verified")
+    assert _graphs_under(target, graph_base) == {
+        graph_base + "ontology": 1,
+        graph_base + "data": shipped["data"],
+        **foreign,
+    }
+    assert isomorphic(_stored(target, URIRef(graph_base + "ontology")), previous[0].graph)
+
+
+def test_kg_load_clean_removes_the_staging_graphs_alone(
+    store: StoreUnderTest, graph_base: str
+) -> None:
+    target = store.target(graph_base)
+    previous = [_part("ontology", (ID.old, ns.RDF.type, SG.Person)), shipped_parts(["data"])[0]]
+    load_into_store(target, previous)
+    foreign = _foreign_graphs(target, graph_base)
+    shipped = {part.name: len(part.graph) for part in shipped_parts(["ontology", "data"])}
+    _kill_a_load_before_the_replacement(store, graph_base, "ontology,data")
+
+    cleaned = _kg_load(store, graph_base, "--clean")
+    assert (cleaned.returncode, cleaned.stderr) == (0, "")
+    assert cleaned.stdout == (
+        f"removed 2 stale staging graphs from {store.server.url}: "
+        f"<{graph_base}ontology-staging> ({shipped['ontology']} triples), "
+        f"<{graph_base}data-staging> ({shipped['data']} triples)\n"
+    )
+    assert _graphs_under(target, graph_base) == {
+        graph_base + "ontology": 1,
+        graph_base + "data": len(previous[1].graph),
+        **foreign,
+    }
+    for part in previous:
+        assert isomorphic(_stored(target, URIRef(graph_base + part.name)), part.graph)
+
+    again = _kg_load(store, graph_base, "--clean")
+    assert (again.returncode, again.stdout) == (0, f"no staging graphs in {store.server.url}\n")
+
+
+# --- the read time-out ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def pause_server(store: StoreUnderTest) -> Iterator[Callable[[], None]]:
+    """``pause()`` stops the session's server with SIGSTOP; it goes on after the test.
+
+    Only the very process paused is continued, and only while it runs: a server that the
+    test restarted is another process, and a PID that was reaped may belong to anyone.
+    """
+    paused: list[int] = []
+
+    def pause() -> None:
+        os.kill(store.server.pid, signal.SIGSTOP)
+        paused.append(store.server.pid)
+
+    yield pause
+    if paused and store.server.running and store.server.pid == paused[-1]:
+        os.kill(store.server.pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize(
+    ("option", "state"),
+    [("--parts=data", "no graph was changed"), ("--clean", "the part graphs are untouched")],
+)
+def test_a_store_that_does_not_answer_within_the_read_timeout_fails_in_one_line(
+    store: StoreUnderTest,
+    graph_base: str,
+    pause_server: Callable[[], None],
+    option: str,
+    state: str,
+) -> None:
+    target = store.target(graph_base)
+    previous = _part("data", (ID.old, ns.RDF.type, SG.Person))
+    load_into_store(target, [previous])
+
+    pause_server()
+    result = _kg_load(store, graph_base, option, "--read-timeout", "0.5")
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith("kg: ")
+    assert result.stderr.endswith(f"did not answer within 0.5 s; {state}\n")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+    os.kill(store.server.pid, signal.SIGCONT)
+    assert isomorphic(_stored(target, URIRef(graph_base + "data")), previous.graph)
+
+
+class _PauseAtSwap:
+    """A progress reporter that stops the server with SIGSTOP as the replacement starts."""
+
+    def __init__(self, pause: Callable[[], None]) -> None:
+        self.pause = pause
+        self.paused = False
+
+    def begin(self, part: str, triples: int) -> None:
+        pass
+
+    def advance(self, part: str, triples: int) -> None:
+        pass
+
+    def step(self, part: str, step: str) -> None:
+        if step == SWAP and not self.paused:
+            self.pause()
+            self.paused = True
+
+
+def test_the_read_timeout_holds_for_the_replacement_request_too(
+    store: StoreUnderTest,
+    graph_base: str,
+    pause_server: Callable[[], None],
+    restarts_server: None,
+) -> None:
+    target = store.target(graph_base)
+    previous = [_part("ontology", (ID.old, ns.RDF.type, SG.Person)), shipped_parts(["data"])[0]]
+    new = [_part("ontology", (ID.new, ns.RDF.type, SG.Person)), _part("data")]
+    load_into_store(target, previous)
+
+    pauser = _PauseAtSwap(pause_server)
+    with pytest.raises(LoadError) as caught:
+        load_into_store(target, new, progress=pauser, read_timeout=1.0)
+    assert pauser.paused, "the load never reached the replacement"
+    message = str(caught.value)
+    assert message.startswith(f"replacing the graphs: {target.update_url()} did not answer")
+    assert "within 1 s; each graph holds either its previous or its new triples" in message
+
+    # The server may still apply the replacement it was sent; a restart lets it settle.
+    os.kill(store.server.pid, signal.SIGCONT)
+    store.server.restart()
+    held = [
+        isomorphic(_stored(target, URIRef(graph_base + part.name)), part.graph) for part in previous
+    ]
+    assert held in ([True, True], [False, False]), "the graphs were mixed"
+    report = load_into_store(target, previous)
+    assert {stale.graph for stale in report.removed} <= set(staging_graphs(target))
+    assert _graphs_under(target, graph_base) == {
+        graph_base + part.name: len(part.graph) for part in previous
+    }
