@@ -6,11 +6,58 @@ only when the command runs, so other commands start no slower.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
+from kg.errors import KgError
+
 __all__ = ["serve_command"]
+
+
+def listen_address(host: str) -> str:
+    """``host`` checked: an IP address, or a host name this machine resolves without DNS.
+
+    KgError (one line, exit 2) otherwise; the socket library's own errors for such a
+    name (UnicodeError for an empty label) are tracebacks.
+    """
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        socket.getaddrinfo(host, None, flags=socket.AI_PASSIVE | socket.AI_NUMERICSERV)
+    except (OSError, UnicodeError, ValueError):
+        raise KgError(
+            f"--host {host!r}: neither an IP address nor a host name of this machine"
+        ) from None
+    return host
+
+
+def checked_base_url(value: str | None) -> str | None:
+    """``value`` checked as an absolute http(s) URL with no query, fragment or user."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise KgError(
+            f"--base-url {value!r}: not an absolute http(s) URL such as https://example.org/"
+        )
+    return value
 
 
 @click.command("serve", short_help="Serve the graph: SPARQL endpoint, linked data, pages.")
@@ -67,6 +114,13 @@ __all__ = ["serve_command"]
     metavar="DIR",
     help="Release directory offered under /dist/ (make release builds it).",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Public address of the server, e.g. behind a proxy (default http://HOST:PORT/). "
+    "Absolute links use it, and requests must name its host or the listening address.",
+)
 def serve_command(
     host: str,
     port: int,
@@ -75,6 +129,7 @@ def serve_command(
     max_result_bytes: int,
     max_body_bytes: int,
     dist_dir: Path,
+    base_url: str | None,
 ) -> None:
     """Serve the graph at http://HOST:PORT/ until interrupted (Ctrl-C).
 
@@ -90,8 +145,10 @@ def serve_command(
         max_body_bytes=max_body_bytes,
         workers=workers,
         dist_dir=dist_dir,
+        host=listen_address(host),
+        port=port,
+        base_url=checked_base_url(base_url),
     )
-    click.echo(
-        f"kg serve: http://{host}:{port}/ (SPARQL endpoint http://{host}:{port}/sparql)", err=True
-    )
+    url = settings.public_url
+    click.echo(f"kg serve: {url} (SPARQL endpoint {url}sparql)", err=True)
     serve(host, port, settings)

@@ -18,10 +18,13 @@ def serve(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, settings: ServeSettings | None = None
 ) -> None:
     """Serve the graph until interrupted (uvicorn, one process plus the query workers)."""
+    from dataclasses import replace
+
     import uvicorn
 
+    chosen = replace(settings or ServeSettings(), host=host, port=port)
     uvicorn.run(
-        create_app(settings),
+        create_app(chosen),
         host=host,
         port=port,
         log_level="info",

@@ -17,11 +17,11 @@ fresh listing of the release directory.
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import pyoxigraph as ox
@@ -38,19 +38,18 @@ from kg.loading import PARTS, part_graph, part_paths
 from kg.parameters import bind_values
 from kg.queries import bind_parameters, list_queries
 from kg.serve import pages
+from kg.serve.cache import AnswerCache
 from kg.serve.files import DIST_TYPES, release_files
-from kg.serve.middleware import BodyLimit, SecurityHeaders
+from kg.serve.middleware import BodyLimit, HostCheck, SecurityHeaders
 from kg.serve.negotiation import choose
 from kg.serve.pool import QueryOutcome, QueryRequest, WorkerPool
 from kg.serve.site import DISPLAY_PREFIXES, SiteGraph
 from kg.serve.sparql import (
     RESULTS_TYPES,
     ProtocolError,
-    looks_like_update,
     negotiate_query_types,
     read_request,
     service_description,
-    uses_service,
 )
 from kg.serve.void import dataset_description
 
@@ -97,33 +96,40 @@ class ServeSettings:
     worker_memory: int = 2 * 1024**3  # bytes of address space a worker may use
     cache_bytes: int = 64 * 1024**2  # bytes of answers kept for repeated queries
     dist_dir: Path | None = Path("dist")  # the release files offered for download
+    page_rows: int = 1000  # rows of a result the /query page shows
+    host: str = "127.0.0.1"  # the address the server listens on
+    port: int = 8626
+    # The public address of the server (behind a proxy, say); by default http://HOST:PORT/.
+    # Absolute URLs in pages and descriptions use it, never the client's Host header.
+    base_url: str | None = None
+
+    @property
+    def public_url(self) -> str:
+        """The server's own base URL, ending in ``/``."""
+        if self.base_url:
+            return self.base_url.rstrip("/") + "/"
+        return f"http://{url_host(self.host)}:{self.port}/"
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names a request may give in its Host header: this server's own, no other."""
+        names = {urlsplit(self.public_url).hostname or ""}
+        if self.host in _WILDCARDS or self.host in _LOOPBACK:
+            names |= _LOOPBACK
+        else:
+            names.add(self.host.lower())
+        return frozenset(name for name in names if name)
 
 
-class _AnswerCache:
-    """Answers of repeated queries, least recently used out first, bounded in bytes.
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_WILDCARDS = frozenset({"0.0.0.0", "::", ""})
 
-    The data never changes while the server runs, so an answer stays right.
-    """
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self._entries: OrderedDict[tuple[Any, ...], QueryOutcome] = OrderedDict()
-
-    def get(self, key: tuple[Any, ...]) -> QueryOutcome | None:
-        outcome = self._entries.get(key)
-        if outcome is not None:
-            self._entries.move_to_end(key)
-        return outcome
-
-    def put(self, key: tuple[Any, ...], outcome: QueryOutcome) -> None:
-        if len(outcome.body) > self.limit // 8 or key in self._entries:
-            return
-        self._entries[key] = outcome
-        self.size += len(outcome.body)
-        while self.size > self.limit and self._entries:
-            _, old = self._entries.popitem(last=False)
-            self.size -= len(old.body)
+def url_host(host: str) -> str:
+    """``host`` as it stands in a URL: loopback for a wildcard, IPv6 in brackets."""
+    if host in _WILDCARDS:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def _graphs() -> list[tuple[str, Path]]:
@@ -144,7 +150,7 @@ class _Server:
             memory_limit=settings.worker_memory,
         )
         self.queries: dict[str, QueryFile] = {query.name: query for query in list_queries()}
-        self.cache = _AnswerCache(settings.cache_bytes)
+        self.cache = AnswerCache(settings.cache_bytes)
         self.documents: dict[tuple[str, str], bytes] = {}
         self.html: dict[str, str] = {}
         self.static = {
@@ -181,23 +187,20 @@ class _Server:
         return PlainTextResponse(what + "\n", 404)
 
     async def run_sparql(self, request: QueryRequest) -> QueryOutcome:
-        key = ("sparql", request)
+        """Answer a query from a client; the worker refuses SERVICE and updates (worker.py)."""
+        key = AnswerCache.key(
+            "sparql",
+            request.query,
+            request.results_type,
+            request.graph_type,
+            request.default_graph,
+            request.named_graph,
+            request.page_rows,
+        )
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        if uses_service(request.query):
-            return QueryOutcome(
-                400,
-                "text/plain; charset=utf-8",
-                b"SERVICE is refused: this endpoint does not query other endpoints\n",
-            )
         outcome = await self.pool.run(request)
-        if outcome.status == 400 and looks_like_update(request.query):
-            outcome = QueryOutcome(
-                403,
-                "text/plain; charset=utf-8",
-                b"this endpoint is read-only: SPARQL updates are refused\n",
-            )
         if outcome.ok:
             self.cache.put(key, outcome)
         return outcome
@@ -375,7 +378,7 @@ async def sparql_endpoint(request: Request) -> Response:
         chosen = choose(accept, list(_RDF_FORMATS))
         if chosen is None:
             return _not_acceptable(list(_RDF_FORMATS))
-        endpoint = str(request.base_url) + "sparql"
+        endpoint = server.settings.public_url + "sparql"
         triples = service_description(
             endpoint,
             server.site.counts_by_graph(),
@@ -385,9 +388,8 @@ async def sparql_endpoint(request: Request) -> Response:
         body = ox.serialize(triples, format=_RDF_FORMATS[chosen], prefixes=_sd_prefixes(chosen))
         return Response(body, media_type=chosen, headers={"Vary": "Accept"})
     if request.method == "GET" and choose(accept, [*RESULTS_TYPES, HTML]) == HTML:
-        return RedirectResponse(
-            str(request.url.replace(path="/query")), 303, headers={"Vary": "Accept"}
-        )
+        # Relative: a redirect never names a host the client made up.
+        return RedirectResponse(f"/query?{request.url.query}", 303, headers={"Vary": "Accept"})
     results_type, graph_type = negotiate_query_types(accept)
     outcome = await server.run_sparql(
         QueryRequest(
@@ -437,34 +439,17 @@ async def query_page(request: Request) -> Response:
     status = 200
     if text:
         outcome = await server.run_sparql(
-            QueryRequest(text, "application/sparql-results+json", "application/n-triples")
+            QueryRequest(text, None, None, page_rows=server.settings.page_rows)
         )
         if not outcome.ok:
             context["error"] = outcome.body.decode("utf-8", "replace").strip()
             status = outcome.status
-        elif outcome.form == "graph":
-            context["columns"] = ["subject", "predicate", "object"]
-            context["rows"] = [
-                [pages._value(server.site, _json_term(term)) for term in triple]
-                for triple in ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
-            ]
         else:
-            columns, rows, boolean = pages.results_rows(server.site, outcome.body)
-            context.update(columns=columns, rows=rows, boolean=boolean)
-    return _html(pages.render("query.html", **context), status)
-
-
-def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    encoded = {"type": "literal", "value": term.value}
-    if term.language:
-        encoded["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        encoded["datatype"] = term.datatype.value
-    return encoded
+            # Off the event loop: other clients are served while a table is built.
+            table = await anyio.to_thread.run_sync(pages.results_rows, server.site, outcome.body)
+            context.update(table._asdict(), page_rows=server.settings.page_rows)
+    body = await anyio.to_thread.run_sync(lambda: pages.render("query.html", **context))
+    return _html(body, status)
 
 
 # -- canned queries ------------------------------------------------------------------------
@@ -507,20 +492,16 @@ async def canned_query(request: Request) -> Response:
         if media_type == HTML:
             return _html(_canned_page(server, query, given, error=str(error)), 400)
         return PlainTextResponse(f"{error}\n", 400)
-    key = (
-        "canned",
-        name,
-        tuple(term.n3() for term in terms.values()),
-        "application/sparql-results+json" if media_type == HTML else media_type,
-    )
+    results_type = "application/sparql-results+json" if media_type == HTML else media_type
+    key = AnswerCache.key("canned", name, [term.n3() for term in terms.values()], results_type)
     cached = server.cache.get(key)
     if cached is None:
-        body = await anyio.to_thread.run_sync(server.run_canned, query, terms, key[-1])
-        cached = QueryOutcome(200, key[-1], body, "solutions")
+        body = await anyio.to_thread.run_sync(server.run_canned, query, terms, results_type)
+        cached = QueryOutcome(200, results_type, body, "solutions")
         server.cache.put(key, cached)
     if media_type == HTML:
-        columns, rows, _ = pages.results_rows(server.site, cached.body)
-        return _html(_canned_page(server, query, given, columns=columns, rows=rows))
+        table = pages.results_rows(server.site, cached.body)
+        return _html(_canned_page(server, query, given, columns=table.columns, rows=table.rows))
     return Response(cached.body, media_type=media_type, headers={"Vary": "Accept"})
 
 
@@ -554,7 +535,7 @@ async def index_page(request: Request) -> Response:
             title="The Siege of Constantinople (626)",
             groups=site.index(),
             counts=site.counts(),
-            base=str(request.base_url),
+            base=server.settings.public_url,
             sentences=sum(1 for slug in site.slugs if slug.startswith("sentence-")),
             open_classes={"siege", "person"},
         )
@@ -593,7 +574,7 @@ async def void_document(request: Request) -> Response:
         return _not_acceptable([*_RDF_FORMATS, HTML])
     turtle = server.documents.get(("void", "text/turtle"))
     if turtle is None:
-        endpoint = str(request.base_url) + "sparql"
+        endpoint = server.settings.public_url + "sparql"
         turtle = await anyio.to_thread.run_sync(dataset_description, endpoint)
         server.documents[("void", "text/turtle")] = turtle
     if chosen == HTML:
@@ -702,6 +683,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(HostCheck, allowed=chosen.allowed_hosts),
             Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,

@@ -1,10 +1,13 @@
-"""ASGI middleware of ``kg serve``: a request-body limit and the security headers."""
+"""ASGI middleware of ``kg serve``: the Host check, a request-body limit, security headers."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from urllib.parse import urlsplit
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSP", "BodyLimit", "SecurityHeaders"]
+__all__ = ["CSP", "BodyLimit", "HostCheck", "SecurityHeaders", "host_name"]
 
 # Pages load only this server's own style sheet: no script, font, image or tile from
 # elsewhere, which also keeps them working offline.
@@ -55,6 +58,43 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def host_name(header: str) -> str | None:
+    """The host name a Host header gives (``[::1]:8626`` → ``::1``), or None if malformed."""
+    try:
+        parts = urlsplit("//" + header)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return None
+    return parts.hostname or None
+
+
+class HostCheck:
+    """Refuses, with 400, a request whose Host header names another server than this one.
+
+    Nothing the server sends is built from the Host header (absolute URLs come from its
+    settings), but a forged Host is the first step of cache poisoning and DNS
+    rebinding, so it is turned away at the door, decided on the parsed header.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: Collection[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(name.lower() for name in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        hosts = [value for name, value in scope.get("headers") or [] if name == b"host"]
+        name = host_name(hosts[0].decode("latin-1")) if len(hosts) == 1 else None
+        if name is None or name.lower() not in self.allowed:
+            known = ", ".join(sorted(self.allowed))
+            await _refuse(send, 400, f"unknown Host header: this server answers as {known}")
+            return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:

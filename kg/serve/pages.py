@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.serve.mapsvg import MapPoint, render_map
 from kg.serve.site import Place, SiteGraph, TimelineEntry, Value, shorten
 
-__all__ = ["render", "results_rows", "map_figures", "timeline_strip"]
+__all__ = ["ResultsTable", "map_figures", "render", "results_rows", "timeline_strip"]
 
 _TEMPLATES = Path(__file__).with_name("templates")
 _environment = Environment(
@@ -30,18 +30,25 @@ def render(template: str, **context: Any) -> str:
     return _environment.get_template(template).render(**context)
 
 
-def results_rows(
-    site: SiteGraph, results_json: bytes
-) -> tuple[list[str], list[list[Value | None]], bool | None]:
-    """Columns, rows of displayable values, and the boolean of an ASK, from SPARQL JSON."""
+class ResultsTable(NamedTuple):
+    """A result as a page shows it: columns, rows of values, an ASK's answer."""
+
+    columns: list[str]
+    rows: list[list[Value | None]]
+    boolean: bool | None
+    truncated: bool  # the worker sent the first rows only (QueryRequest.page_rows)
+
+
+def results_rows(site: SiteGraph, results_json: bytes) -> ResultsTable:
+    """The table of a SPARQL JSON result."""
     document = json.loads(results_json)
     if "boolean" in document:
-        return [], [], bool(document["boolean"])
+        return ResultsTable([], [], bool(document["boolean"]), False)
     columns = list(document.get("head", {}).get("vars", []))
     rows = []
     for binding in document.get("results", {}).get("bindings", []):
         rows.append([_value(site, binding.get(column)) for column in columns])
-    return columns, rows, None
+    return ResultsTable(columns, rows, None, bool(document.get("truncated")))
 
 
 def _value(site: SiteGraph, term: dict[str, str] | None) -> Value | None:

@@ -3,6 +3,9 @@
 Every query goes to an idle worker (:mod:`kg.serve.worker`). A query that outlives the
 limit gets its worker killed — that one process, by its PID — and replaced in the
 background, so the server itself never blocks and the other workers go on answering.
+One deadline covers the whole request: the wait for a free worker, the query and the
+reading of its answer. Killing never waits: the dead process is collected in the
+background, and a replacement that fails to start is tried again until one does.
 """
 
 from __future__ import annotations
@@ -12,14 +15,16 @@ import contextlib
 import json
 import struct
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["QueryOutcome", "QueryRequest", "WorkerPool"]
 
 _WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+# How long a killed worker may take to be collected, in the background.
+_REAP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class QueryRequest:
     graph_type: str | None
     default_graph: tuple[str, ...] | None = None
     named_graph: tuple[str, ...] | None = None
+    # For a page: at most this many rows, as SPARQL JSON (see kg.serve.worker).
+    page_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,12 +73,31 @@ class _Worker:
         (length,) = struct.unpack(">I", await self.process.stdout.readexactly(4))
         return await self.process.stdout.readexactly(length)
 
-    async def kill(self) -> None:
+    def kill(self) -> None:
+        """Kill the process now; never waits (see :meth:`reap`)."""
         if self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
-        with contextlib.suppress(Exception):
+
+    async def reap(self, patience: float = _REAP_SECONDS) -> None:
+        """Collect the killed process, reading away what it left in its pipe.
+
+        asyncio's ``Process.wait()`` returns only once stdout reaches its end, and a
+        reader paused on a large unread result never reads that far: so the pipe is
+        drained first, and the whole wait is bounded.
+        """
+        self.kill()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+
+        async def drain_and_wait() -> None:
+            if self.process.stdout is not None:
+                while await self.process.stdout.read(1 << 20):
+                    pass
             await self.process.wait()
+
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(drain_and_wait(), timeout=patience)
 
 
 class WorkerPool:
@@ -93,7 +119,7 @@ class WorkerPool:
         self.memory_limit = memory_limit
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
-        self._spawning: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[None]] = set()
         self._closed = False
 
     async def start(self) -> None:
@@ -112,86 +138,99 @@ class WorkerPool:
         )
         worker = _Worker(process)
         self._all.add(worker)
-        await worker.send({"load": self.graphs, "memory_limit": self.memory_limit})
-        json.loads(await worker.receive())
+        try:
+            await worker.send({"load": self.graphs, "memory_limit": self.memory_limit})
+            json.loads(await worker.receive())
+        except BaseException:
+            self._all.discard(worker)
+            self._in_background(worker.reap())
+            raise
         return worker
 
-    def _replace_in_background(self) -> None:
-        async def replace() -> None:
+    def _in_background(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(job)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _replace(self) -> None:
+        """Start a worker in place of a retired one, trying again until one starts."""
+        delay = 0.1
+        while not self._closed:
             try:
                 worker = await self._spawn()
-            except Exception:  # noqa: BLE001 - retried on the next replacement
-                return
+            except Exception:  # noqa: BLE001 - e.g. out of memory for a moment: retry
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
             if self._closed:
-                await worker.kill()
+                self._in_background(worker.reap())
             elif self._idle is not None:
                 self._idle.put_nowait(worker)
-
-        task = asyncio.get_running_loop().create_task(replace())
-        self._spawning.add(task)
-        task.add_done_callback(self._spawning.discard)
+            return
 
     @property
     def pids(self) -> list[int]:
         return [worker.pid for worker in self._all if worker.process.returncode is None]
 
     async def run(self, request: QueryRequest) -> QueryOutcome:
-        """Answer ``request`` within the time limit (waiting for a free worker included)."""
+        """Answer ``request`` within the time limit, waiting for a free worker included."""
         if self._idle is None:
             raise RuntimeError("the worker pool has not been started")
-        deadline = time.monotonic() + self.time_limit
+        deadline = asyncio.get_running_loop().time() + self.time_limit
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.time_limit)
+            async with asyncio.timeout_at(deadline):
+                worker = await self._idle.get()
         except TimeoutError:
             return _error(
                 503, f"every query worker stayed busy for {self.time_limit:g} s; try again later"
             )
         try:
-            await worker.send(
-                {
-                    "query": request.query,
-                    "results_type": request.results_type,
-                    "graph_type": request.graph_type,
-                    "default_graph": request.default_graph,
-                    "named_graph": request.named_graph,
-                    "max_bytes": self.max_bytes,
-                }
-            )
-            remaining = max(deadline - time.monotonic(), 0.001)
-            header = json.loads(await asyncio.wait_for(worker.receive(), timeout=remaining))
-            body = await asyncio.wait_for(worker.receive(), timeout=self.time_limit)
+            async with asyncio.timeout_at(deadline):
+                await worker.send(
+                    {
+                        "query": request.query,
+                        "results_type": request.results_type,
+                        "graph_type": request.graph_type,
+                        "default_graph": request.default_graph,
+                        "named_graph": request.named_graph,
+                        "max_bytes": self.max_bytes,
+                        "page_rows": request.page_rows,
+                    }
+                )
+                header = json.loads(await worker.receive())
+                body = await worker.receive()
         except TimeoutError:
-            await self._retire(worker)
+            self._retire(worker)
             return _error(
                 503, f"query cut off: it ran longer than the time limit of {self.time_limit:g} s"
             )
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
-            await self._retire(worker)
+            self._retire(worker)
             return _error(500, "query failed: it exhausted the worker's memory limit")
-        except asyncio.CancelledError:
-            # The client went away mid-query: the worker may still be busy, so replace it.
-            await asyncio.shield(self._retire(worker))
+        except BaseException:
+            # The client went away mid-query (cancelled): the worker may still be busy.
+            self._retire(worker)
             raise
         self._idle.put_nowait(worker)
         if header["status"] != "ok":
             return _error(int(header["code"]), str(header["message"]))
         return QueryOutcome(200, header["media_type"], body, header["form"])
 
-    async def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start its replacement, both without waiting for either."""
         self._all.discard(worker)
-        await worker.kill()
+        worker.kill()
+        self._in_background(worker.reap())
         if not self._closed:
-            self._replace_in_background()
+            self._in_background(self._replace())
 
     async def close(self) -> None:
         self._closed = True
-        for task in list(self._spawning):
+        for task in list(self._background):
             task.cancel()
-        for worker in list(self._all):
-            if worker.process.stdin is not None:
-                worker.process.stdin.close()
-            await worker.kill()
+        workers = list(self._all)
         self._all.clear()
+        await asyncio.gather(*(worker.reap() for worker in workers))
 
 
 def _error(status: int, message: str) -> QueryOutcome:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -79,7 +80,7 @@ class Link:
     """An IRI as a page shows it: its label, where it leads, and the IRI itself."""
 
     label: str
-    href: str
+    href: str | None  # None: an IRI that no page may link to (not http(s), not ours)
     iri: str
     external: bool = False
 
@@ -184,6 +185,18 @@ def slug_of(iri: str) -> str | None:
         slug = iri[len(str(ID)) :]
         if _SLUG.fullmatch(slug):
             return slug
+    return None
+
+
+def external_href(iri: str) -> str | None:
+    """``iri`` as a link target, if it is an http(s) IRI; None for any other scheme.
+
+    An IRI in a query result can be anything a query builds (``javascript:…``,
+    ``data:…``); only the web's own schemes become links, decided on the parsed IRI.
+    """
+    parts = urlsplit(iri)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return iri
     return None
 
 
@@ -298,7 +311,7 @@ class SiteGraph:
         short = shorten(iri)
         return short.split(":", 1)[1] if short != iri and ":" in short else short
 
-    def href(self, iri: str) -> tuple[str, bool]:
+    def href(self, iri: str) -> tuple[str | None, bool]:
         """Where a link to ``iri`` leads on this server, and whether it leaves it."""
         slug = slug_of(iri)
         if slug is not None and slug in self._slug_set:
@@ -309,7 +322,7 @@ class SiteGraph:
             return "/ontology", False
         if iri.startswith(GRAPH_BASE) and iri[len(GRAPH_BASE) :] in self.part_names():
             return f"/graph/{iri[len(GRAPH_BASE) :]}", False
-        return iri, True
+        return external_href(iri), True
 
     def link(self, term: Term | str) -> Link:
         iri = term if isinstance(term, str) else term.value
@@ -527,7 +540,7 @@ class SiteGraph:
             label = f"Pleiades {iri.rsplit('/', 1)[-1]}"
         else:
             label = shorten(iri)
-        return Link(label, iri, iri, external=True)
+        return Link(label, external_href(iri), iri, external=True)
 
     def _date(self, predicate: Term, date: Term) -> DateView | None:
         gregorian = self._first(date, str(SG) + "gregorianDate")

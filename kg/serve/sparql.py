@@ -4,18 +4,17 @@ A query comes as ``GET ?query=``, as a ``POST`` form (``query=``) or as a ``POST
 type ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` pick the
 dataset (without them the default graph is the union of the named graphs). Updates are
 refused with 403; a request that is not a query gets 400; another body type gets 415.
+What the query itself may do (no SERVICE, no update) is decided by the worker that
+parses it (:mod:`kg.serve.worker`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseUpdate
 
 from kg.serve.negotiation import choose
 
@@ -24,11 +23,9 @@ __all__ = [
     "RESULTS_TYPES",
     "ProtocolError",
     "SparqlRequest",
-    "looks_like_update",
     "negotiate_query_types",
     "read_request",
     "service_description",
-    "uses_service",
 ]
 
 # Offered in this order of preference; the aliases are what some clients ask for.
@@ -128,54 +125,6 @@ def negotiate_query_types(accept: str | None) -> tuple[str | None, str | None]:
     results = choose(accept, [*RESULTS_TYPES, *_RESULTS_ALIASES])
     graph = choose(accept, [*GRAPH_TYPES, *_GRAPH_ALIASES])
     return _RESULTS_ALIASES.get(results or "", results), _GRAPH_ALIASES.get(graph or "", graph)
-
-
-# One token of SPARQL text; comments, strings and IRIs are single tokens, so a keyword
-# inside them is never mistaken for one.
-_TOKEN = re.compile(
-    r"""
-      \#[^\n]*
-    | '''(?:[^'\\]|\\.|'(?!''))*'''
-    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-    | '(?:[^'\\\n]|\\.)*'
-    | "(?:[^"\\\n]|\\.)*"
-    | <[^<>"{}|^`\\\x00-\x20]*>
-    | [?$:\w](?:[\w:.%-]|\\.)*      # names, with the escapes a local name may hold
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query calls another endpoint (``SERVICE``), which this server refuses.
-
-    pyoxigraph would fetch the remote endpoint itself; a public endpoint must not send
-    requests wherever a query says. Codepoint escapes (``\\u0045``) are undone first.
-    """
-    unescaped = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    for candidate in {text, unescaped}:
-        position = 0
-        while position < len(candidate):
-            token = _TOKEN.match(candidate, position)
-            if token is None:
-                position += 1
-                continue
-            position = token.end()
-            if token.group().upper() == "SERVICE":
-                return True
-    return False
-
-
-def looks_like_update(text: str) -> bool:
-    """Whether ``text``, which is not a query, parses as a SPARQL update."""
-    try:
-        parseUpdate(text)
-    except ParseException:
-        return False
-    except Exception:  # noqa: BLE001 - any other failure means it is not a clean update
-        return False
-    return True
 
 
 _SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -5,8 +5,17 @@ query cannot be interrupted from another thread: when a query outlives the time 
 the server kills this process (by its own PID) and starts a fresh one, and every other
 client goes on being served meanwhile.
 
-This file runs as a script (``python worker.py``) and imports only the standard library
-and pyoxigraph, so a replacement is ready in a fraction of a second.
+Two guards keep a query from making the server reach another host. First, every query
+is read by rdflib's SPARQL 1.1 parser and refused if its parse tree holds a ``SERVICE``
+pattern anywhere (subqueries, EXISTS, OPTIONAL, MINUS, UNION…): the decision is taken
+on the parsed query, never on its text, and here, under the time and memory limits,
+not in the server. Second, once the graph is loaded the worker can open no new file
+descriptor at all (``RLIMIT_NOFILE``), so not even a query the parser misread could
+open a socket. Oxigraph reads ``FROM`` / ``FROM NAMED`` IRIs as names of graphs in its
+own store and fetches nothing for them.
+
+This file runs as a script (``python worker.py``) and imports only the standard library,
+pyoxigraph and rdflib's SPARQL parser, so a replacement is ready in about a second.
 
 Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
 
@@ -14,19 +23,28 @@ Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
   worker → server: ``{"ready": true, "quads": N}``.
 * server → worker: ``{"query": text, "results_type": media type or null, "graph_type":
   media type or null, "default_graph": [IRI] or null, "named_graph": [IRI] or null,
-  "max_bytes": N}``; worker → server: a JSON header
+  "max_bytes": N, "page_rows": N or null}``; worker → server: a JSON header
   ``{"status": "ok", "media_type": …, "form": …}`` followed by the body, or
   ``{"status": "error", "code": HTTP status, "message": one line}``.
+
+With ``page_rows`` the answer is for a page, not a client: SPARQL JSON results of at
+most that many rows (a graph as subject/predicate/object rows), with ``"truncated":
+true`` when there were more, so the server never renders more than a page holds.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 import sys
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 RESULTS_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -86,8 +104,58 @@ def load_store(graphs: list[list[str]]) -> ox.Store:
     return store
 
 
+def _nodes(tree: object) -> Iterator[object]:
+    """Every node of an rdflib parse tree, depth first, without recursion."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, dict):  # CompValue and its kin are dicts of their parts
+            todo.extend(dict.values(node))
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            todo.extend(node)
+
+
+def calls_service(parsed: object) -> bool:
+    """Whether a parsed query holds a ``SERVICE`` pattern anywhere in its tree."""
+    return any(
+        isinstance(node, CompValue) and node.name == "ServiceGraphPattern"
+        for node in _nodes(parsed)
+    )
+
+
+def refusal(text: str) -> dict[str, Any] | None:
+    """Why the query ``text`` may not run here (an error header), or None if it may."""
+    try:
+        parsed = parseQuery(text)
+    except (ParseBaseException, RecursionError, ValueError, TypeError) as error:
+        if not text.strip():
+            return _error(400, "the query is empty")
+        if _parses_as_update(text):
+            return _error(403, "this endpoint is read-only: SPARQL updates are refused")
+        return _error(400, f"the query does not parse: {_one_line(error)}")
+    if calls_service(parsed):
+        return _error(400, "SERVICE is refused: this endpoint does not query other endpoints")
+    return None
+
+
+def _parses_as_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - any failure means it is not a clean update
+        return False
+    return True
+
+
+def _error(code: int, message: str) -> dict[str, Any]:
+    return {"status": "error", "code": code, "message": message}
+
+
 def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query request; the JSON header of the reply and its body."""
+    refused = refusal(request["query"])
+    if refused is not None:
+        return refused, b""
     options: dict[str, Any] = {}
     if request.get("default_graph") is not None or request.get("named_graph") is not None:
         options["default_graph"] = [ox.NamedNode(i) for i in request.get("default_graph") or []]
@@ -99,6 +167,10 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
         outcome = store.query(request["query"], **options)
     except SyntaxError as error:
         return {"status": "error", "code": 400, "message": _one_line(error)}, b""
+    except OSError as error:
+        return _error(500, f"query failed: {_one_line(error)}"), b""
+    if request.get("page_rows"):
+        return _page_answer(outcome, int(request["page_rows"]))
     if isinstance(outcome, ox.QueryTriples):
         form, media_type = "graph", request.get("graph_type")
         formats: dict[str, Any] = GRAPH_FORMATS
@@ -128,6 +200,101 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     return {"status": "ok", "media_type": media_type, "form": form}, sink.getvalue()
 
 
+def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
+    """At most ``rows`` rows of ``outcome`` as SPARQL JSON results, for a page to show."""
+    if isinstance(outcome, ox.QueryBoolean):
+        document: dict[str, Any] = {"head": {}, "boolean": bool(outcome)}
+        return {"status": "ok", "media_type": "application/json", "form": "boolean"}, json.dumps(
+            document
+        ).encode()
+    if isinstance(outcome, ox.QueryTriples):
+        form, names = "graph", ["subject", "predicate", "object"]
+        solutions: Iterator[Any] = (
+            dict(zip(names, (t.subject, t.predicate, t.object), strict=True)) for t in outcome
+        )
+    else:
+        form, names = "solutions", [variable.value for variable in outcome.variables]
+        solutions = ({name: solution[name] for name in names} for solution in outcome)
+    bindings = []
+    truncated = False
+    try:
+        for solution in solutions:
+            if len(bindings) == rows:
+                truncated = True
+                break
+            bindings.append(
+                {name: json_term(term) for name, term in solution.items() if term is not None}
+            )
+    except OSError as error:
+        return _error(500, f"query failed: {_one_line(error)}"), b""
+    document = {"head": {"vars": names}, "results": {"bindings": bindings}, "truncated": truncated}
+    return {"status": "ok", "media_type": "application/json", "form": form}, json.dumps(
+        document
+    ).encode()
+
+
+def json_term(term: Any) -> dict[str, str]:
+    """One RDF term as the SPARQL 1.1 JSON results format writes it."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": str(term)}
+    encoded = {"type": "literal", "value": term.value}
+    if term.language:
+        encoded["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        encoded["datatype"] = term.datatype.value
+    return encoded
+
+
+def seal_file_descriptors() -> None:
+    """Allow this process no new file descriptor: no socket, no file, from now on.
+
+    Descriptors are numbered from the lowest free one, so a limit at the lowest free
+    number leaves none to take; those already open (the pipes to the server) go on
+    working. Where the platform has no such limit the parser guard still applies.
+    """
+    try:
+        import resource
+    except ImportError:
+        return
+    lowest_free = 0
+    while True:
+        try:
+            os.fstat(lowest_free)
+        except OSError:
+            break
+        lowest_free += 1
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, lowest_free))
+    except (ValueError, OSError):
+        pass
+
+
+def _warm_up(store: ox.Store) -> None:
+    """Run the parser and the engine once, so nothing they load lazily needs a file later."""
+    refusal("ASK { OPTIONAL { ?s ?p ?o FILTER EXISTS { ?s ?p ?o } } MINUS { ?s ?p ?o } }")
+    refusal("DELETE WHERE { ?s ?p ?o }")
+    refusal("not a query")
+    for form in (
+        "ASK { ?s ?p ?o }",
+        "SELECT * { ?s ?p ?o } LIMIT 1",
+        "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
+    ):
+        answer(
+            store,
+            {
+                "query": form,
+                "results_type": "text/csv",
+                "graph_type": "text/turtle",
+                "max_bytes": 1000,
+            },
+        )
+        answer(store, {"query": form, "page_rows": 1, "max_bytes": 1000})
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split())
     return text or type(error).__name__
@@ -153,6 +320,8 @@ def main() -> int:
         return 1
     setup = json.loads(first)
     store = load_store(setup["load"])
+    _warm_up(store)
+    seal_file_descriptors()
     _limit_memory(setup.get("memory_limit"))
     write_message(stdout, json.dumps({"ready": True, "quads": len(store)}).encode())
     stdout.flush()

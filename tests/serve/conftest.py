@@ -38,6 +38,8 @@ TEST_SETTINGS = ServeSettings(
     max_body_bytes=50_000,
     workers=2,
     dist_dir=None,
+    # The test client's requests name the host "testserver".
+    base_url="http://testserver/",
 )
 
 # A query that never ends on this graph: three copies of every triple, counted.

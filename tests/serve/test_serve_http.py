@@ -522,7 +522,7 @@ def test_release_files_are_served_and_nothing_beside_them(tmp_path: Path) -> Non
     (tmp_path / "outside.txt").write_text("outside")
     (dist / "link.txt").symlink_to(tmp_path / "outside.txt")
     (dist / "passwd").symlink_to("/etc/passwd")
-    settings = ServeSettings(dist_dir=dist, workers=1)
+    settings = ServeSettings(dist_dir=dist, workers=1, base_url="http://testserver/")
     with TestClient(create_app(settings), follow_redirects=False) as release_client:
         assert release_client.get("/dist/siege626.ttl").text == "# release\n"
         assert release_client.get("/dist/docs/index.html").status_code == 200

@@ -1,0 +1,570 @@
+"""``kg serve`` against hostile requests: each test is named after the attack it guards.
+
+``kg serve`` answers any web page its user visits (CORS is open, a GET needs no
+preflight), so every request here is one a page could send. The listener that stands in
+for "another host" is a socket on loopback in this process: it counts the connections it
+is offered and answers none.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.serve import ServeSettings, create_app
+from kg.serve.cache import ENTRY_OVERHEAD, AnswerCache
+from kg.serve.pool import QueryOutcome
+from kg.serve.worker import refusal
+from tests.serve.conftest import (
+    REPO_ROOT,
+    TEST_SETTINGS,
+    RunningServer,
+    TestClient,
+    start_server,
+    stop_server,
+)
+
+
+class Listener:
+    """A TCP socket on loopback that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = int(self.socket.getsockname()[1])
+        self.connections = 0
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    other_host = Listener()
+    try:
+        yield other_host
+    finally:
+        other_host.close()
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(TEST_SETTINGS), follow_redirects=False) as test_client:
+        yield test_client
+
+
+# -- 1. request forwarding (SERVICE) ---------------------------------------------------------
+
+
+def service_spellings(url: str) -> list[str]:
+    """Queries that call ``url`` through SERVICE, spelled every way the grammar allows."""
+    call = f"SERVICE <{url}> {{ ?x ?y ?z }}"
+    return [
+        f"SELECT ?x WHERE {{ {call} }}",
+        f"SELECT ?x WHERE {{ ?s a ?o.SERVICE <{url}> {{ ?x ?y ?z }} }} LIMIT 1",
+        f"SELECT ?x WHERE {{ ?s ?p ?o.{call} }}",
+        f"SELECT ?x WHERE {{ {{ ?s ?p ?o }}{call} }}",
+        f"SELECT ?x WHERE {{ ?s ?p ?o ; ?q ?r .{call} }}",
+        f"SELECT ?x WHERE {{ #{call}\n{call} }}",
+        f"SELECT ?x WHERE {{ # a comment\n{call} }}",
+        f"select ?x where {{ service <{url}> {{ ?x ?y ?z }} }}",
+        f"SELECT ?x WHERE {{ SeRvIcE SILENT <{url}> {{ ?x ?y ?z }} }}",
+        f"SELECT ?x WHERE {{ \\u0053ERVICE <{url}> {{ ?x ?y ?z }} }}",
+        f"SELECT ?x WHERE {{ \\U00000053ERVICE <{url}> {{ ?x ?y ?z }} }}",
+        f"SELECT ?x WHERE {{ {{ SELECT ?x WHERE {{ {call} }} }} }}",
+        f"SELECT ?x WHERE {{ ?s ?p ?o FILTER EXISTS {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ ?s ?p ?o OPTIONAL {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ ?s ?p ?o MINUS {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ {{ ?s ?p ?o }} UNION {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ GRAPH ?g {{ {call} }} }}",
+        f"SELECT ?x WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?x ?y ?z }} }}",
+        f"ASK {{ {call} }}",
+        f"CONSTRUCT {{ ?x ?y ?z }} WHERE {{ {call} }}",
+        f"DESCRIBE ?x WHERE {{ {call} }}",
+        f"PREFIX e: <http://127.0.0.1:{url.split(':')[2].split('/')[0]}/>\n"
+        "SELECT ?x WHERE { SERVICE e:sparql { ?x ?y ?z } }",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER EXISTS {{ {call} }} }} GROUP BY ?s",
+    ]
+
+
+def send(client: TestClient, route: str, query: str) -> httpx.Response:
+    accept = {"accept": "text/csv"}
+    if route == "get":
+        return client.get("/sparql", params={"query": query}, headers=accept)
+    if route == "form":
+        return client.post("/sparql", data={"query": query}, headers=accept)
+    if route == "body":
+        headers = {**accept, "content-type": "application/sparql-query"}
+        return client.post("/sparql", content=query.encode(), headers=headers)
+    return client.get("/query", params={"query": query})
+
+
+@pytest.mark.parametrize("route", ["get", "form", "body", "page"])
+def test_no_spelling_of_service_makes_the_server_call_another_host(
+    client: TestClient, listener: Listener, route: str
+) -> None:
+    for query in service_spellings(listener.url):
+        response = send(client, route, query)
+        assert response.status_code == 400, (query, response.text)
+        assert "SERVICE is refused" in response.text, (query, response.text)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }} LIMIT 1",
+        "SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+        "SELECT * WHERE {{ GRAPH <{url}> {{ ?s ?p ?o }} }} LIMIT 1",
+    ],
+)
+def test_from_and_graph_iris_are_names_never_fetched(
+    client: TestClient, listener: Listener, dataset: str
+) -> None:
+    calls_before = listener.connections
+    response = send(client, "get", dataset.format(url=listener.url))
+    assert response.status_code == 200
+    sent = client.get(
+        "/sparql",
+        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": listener.url},
+        headers={"accept": "text/csv"},
+    )
+    assert sent.status_code == 200
+    assert listener.connections == calls_before
+
+
+def test_a_worker_opens_no_socket_even_for_a_service_its_parser_missed(
+    listener: Listener, tmp_path: Path
+) -> None:
+    # The second guard alone: the worker's own functions in a fresh process, the parser
+    # bypassed, SERVICE handed straight to Oxigraph after the descriptors are sealed.
+    script = tmp_path / "sealed.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO_ROOT / 'kg' / 'serve')!r})\n"
+        "import pyoxigraph as ox, worker\n"
+        "store = ox.Store()\n"
+        "worker._warm_up(store)\n"
+        "worker.seal_file_descriptors()\n"
+        "try:\n"
+        f"    list(store.query('SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}'))\n"
+        "    print('answered')\n"
+        "except OSError as error:\n"
+        "    print('refused:', error)\n"
+        "print(worker.answer(store, {'query': 'ASK {}', 'results_type': 'text/csv',\n"
+        "                            'max_bytes': 100})[1])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-I", str(script)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("refused:") and "open files" in lines[0], run.stdout
+    assert lines[1] == "b'true'", run.stdout  # queries still answer once sealed
+    assert listener.connections == 0
+
+
+# Pieces a query may put between tokens: what the grammar treats as white space.
+_GAPS = st.sampled_from(["", " ", "\n", "\t", " # SERVICE <http://x/>\n", "#c\n", "\r\n"])
+_KEYWORD = st.sampled_from(
+    ["SERVICE", "service", "Service", "sErViCe", "\\u0053ERVICE", "SERVIC\\u0045"]
+)
+_SILENT = st.sampled_from(["", "SILENT ", "silent\n"])
+_CONTEXTS = st.sampled_from(
+    [
+        "{call}",
+        "?s ?p ?o .{call}",
+        "?s a ?o.{call}",
+        "?s ?p ?o;?q ?r.{call}",
+        "{{ ?s ?p ?o }}{call}",
+        "{{ SELECT * {{ {call} }} }}",
+        "FILTER EXISTS {{ {call} }}",
+        "FILTER(NOT EXISTS {{ {call} }})",
+        "OPTIONAL {{ {call} }}",
+        "?s ?p ?o MINUS {{ {call} }}",
+        "{{ }} UNION {{ {call} }}",
+        "GRAPH ?g {{ {call} }}",
+    ]
+)
+# Look-alikes that call nothing: SERVICE inside a string, an IRI, a comment, a name.
+_DECOYS = st.sampled_from(
+    [
+        'BIND("SERVICE <{url}> {{ }}" AS ?x)',
+        "?s <{url}SERVICE> ?o",
+        "# SERVICE <{url}> {{ }}\n?s ?p ?o",
+        "?SERVICE ?p ?o",
+        "BIND('''SERVICE <{url}> {{}}''' AS ?x)",
+    ]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    keyword=_KEYWORD,
+    silent=_SILENT,
+    before=_GAPS,
+    after=_GAPS,
+    context=_CONTEXTS,
+    decoy=_DECOYS,
+    real=st.booleans(),
+)
+def test_generated_spellings_of_service_are_refused_and_look_alikes_call_nothing(
+    listener: Listener,
+    keyword: str,
+    silent: str,
+    before: str,
+    after: str,
+    context: str,
+    decoy: str,
+    real: bool,
+) -> None:
+    if real:
+        call = f"{before}{keyword}{after or ' '}{silent}<{listener.url}>{after}{{ ?x ?y ?z }}"
+        query = "SELECT * WHERE { " + context.format(call=call) + " }"
+        assert refusal(query) is not None, query
+        return
+    query = "SELECT * WHERE { " + decoy.format(url=listener.url) + " } LIMIT 1"
+    if refusal(query) is None:
+        # The guard lets it through: Oxigraph must then make no call either.
+        list(ox.Store().query(query))
+    assert listener.connections == 0
+
+
+# -- 2. a timed-out worker never blocks; the pool gets back to its size -----------------------
+
+# About 8.8 MB of CSV from the shipped graph, produced in a fraction of a second.
+LARGE_QUERY = (
+    "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o . VALUES ?n { "
+    + " ".join(str(n) for n in range(1, 25))
+    + " } }"
+)
+
+
+def live_children(pid: int) -> tuple[int, int]:
+    """Child processes of ``pid``: (running, zombies), read from /proc."""
+    running = zombies = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            if fields[0] == "Z":
+                zombies += 1
+            else:
+                running += 1
+    return running, zombies
+
+
+def wait_for_workers(server: RunningServer, expected: int, within: float = 20) -> tuple[int, int]:
+    deadline = time.monotonic() + within
+    counts = live_children(server.process.pid)
+    while counts != (expected, 0) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        counts = live_children(server.process.pid)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def loaded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    directory = tmp_path_factory.mktemp("loaded")
+    server = start_server(
+        directory,
+        "--workers",
+        "2",
+        "--time-limit",
+        "0.5",
+        "--max-result-bytes",
+        "20000000",
+        "--dist",
+        str(directory / "dist"),
+    )
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def test_under_load_every_request_is_answered_in_time_and_no_worker_is_lost(
+    loaded_server: RunningServer,
+) -> None:
+    time_limit, grace = 0.5, 3.0
+    assert wait_for_workers(loaded_server, 2) == (2, 0)
+
+    def large(index: int) -> tuple[int, float]:
+        started = time.monotonic()
+        # A distinct query each time, so no answer comes from the cache.
+        query = f"{LARGE_QUERY} # round {index}"
+        try:
+            response = httpx.get(
+                loaded_server.url + "/sparql",
+                params={"query": query},
+                headers={"accept": "text/csv"},
+                timeout=time_limit + 30,
+            )
+            status = response.status_code
+        except httpx.TimeoutException:
+            status = 0
+        return status, time.monotonic() - started
+
+    for round_number in range(4):
+        with ThreadPoolExecutor(max_workers=15) as pool:
+            outcomes = list(pool.map(large, range(round_number * 100, round_number * 100 + 15)))
+        for status, seconds in outcomes:
+            assert status in (200, 503), outcomes
+            assert seconds < time_limit + grace, outcomes
+        assert any(status == 503 for status, _ in outcomes), outcomes  # the limit was hit
+        assert wait_for_workers(loaded_server, 2) == (2, 0), f"round {round_number}"
+    answer = httpx.get(
+        loaded_server.url + "/sparql", params={"query": "ASK {}"}, headers={"accept": "text/csv"}
+    )
+    assert answer.text.strip() == "true"
+
+
+# -- 3. a large /query page renders off the event loop, at most a page of rows ------------
+
+
+def test_the_query_page_shows_at_most_a_page_of_rows_and_says_so(client: TestClient) -> None:
+    page = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert page.status_code == 200
+    assert page.text.count("<tr>") == TEST_SETTINGS.page_rows + 1  # the heading row too
+    assert 'id="truncated"' in page.text
+    small = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
+    assert small.text.count("<tr>") == 4 and 'id="truncated"' not in small.text
+
+
+# About 8 MB of SPARQL JSON: a page of its rows is quick to draw, all of them is not.
+LARGE_PAGE_QUERY = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o . VALUES ?n { 1 2 3 4 5 6 7 8 } }"
+
+
+@pytest.fixture(scope="module")
+def render_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    directory = tmp_path_factory.mktemp("render")
+    server = start_server(
+        directory, "--max-result-bytes", "20000000", "--dist", str(directory / "dist")
+    )
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def test_large_query_pages_do_not_hold_up_other_clients(render_server: RunningServer) -> None:
+    url = render_server.url
+    httpx.get(url + "/page/bonus").raise_for_status()  # rendered once, then cached
+    stop = threading.Event()
+
+    def large_page(index: int) -> int:
+        count = 0
+        while not stop.is_set():
+            query = f"{LARGE_PAGE_QUERY} # page {index}-{count}"
+            page = httpx.get(url + "/query", params={"query": query}, timeout=60)
+            assert page.status_code == 200, page.text
+            count += 1
+        return count
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        loaders = [pool.submit(large_page, index) for index in range(4)]
+        time.sleep(1.0)
+        latencies = []
+        for _ in range(10):
+            started = time.monotonic()
+            httpx.get(url + "/page/bonus", timeout=30).raise_for_status()
+            httpx.get(url + "/queries/alliances.csv", timeout=30).raise_for_status()
+            latencies.append(time.monotonic() - started)
+            time.sleep(0.1)
+        stop.set()
+        pages_rendered = sum(loader.result() for loader in loaders)
+    assert pages_rendered >= 4
+    # A page and a canned query from the cache take milliseconds; a render on the event
+    # loop held every client for seconds.
+    assert max(latencies) < 1.0, latencies
+
+
+# -- 4. the answer cache holds what it counts -------------------------------------------------
+
+
+def test_the_cache_is_keyed_by_a_digest_and_counts_every_entry() -> None:
+    cache = AnswerCache(limit=100_000)
+    body = b"x" * 1000
+    for index in range(1000):
+        key = AnswerCache.key("sparql", "ASK {} #" + "y" * 990_000 + str(index))
+        assert len(key) == 32
+        cache.put(key, QueryOutcome(200, "text/csv", body))
+    assert cache.size <= cache.limit
+    assert len(cache) == cache.limit // (len(body) + len("text/csv") + ENTRY_OVERHEAD)
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_distinct_megabyte_queries_leave_the_server_within_the_cache_limit(
+    tmp_path: Path,
+) -> None:
+    server = start_server(tmp_path, "--workers", "1", "--dist", str(tmp_path / "dist"))
+    try:
+        padding = "#" + "p" * 989_000 + "\n"
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+
+            def ask(index: int) -> None:
+                response = http.post(
+                    "/sparql",
+                    content=f"ASK {{ }} {padding}# {index}".encode(),
+                    headers={
+                        "content-type": "application/sparql-query",
+                        "accept": "text/csv",
+                    },
+                )
+                assert response.status_code == 200, response.text
+
+            for index in range(20):
+                ask(index)
+            before = rss_bytes(server.process.pid)
+            for index in range(20, 220):
+                ask(index)
+            grown = rss_bytes(server.process.pid) - before
+    finally:
+        stop_server(server)
+    # 200 distinct keys of ~1 MB each grew the server by ~200 MB before; the answers
+    # themselves are a few bytes.
+    assert grown < 64 * 1024**2, f"RSS grew by {grown / 1024**2:.0f} MB"
+
+
+# -- 5. a forged Host header reaches nothing --------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/void", "/sparql", "/sparql/", "/page/bonus", "/query"])
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8626", "", "a b", "x@y"])
+def test_a_forged_host_header_is_refused(client: TestClient, path: str, host: str) -> None:
+    response = client.get(path, headers={"host": host, "accept": "text/html"})
+    assert response.status_code == 400
+    assert "attacker" not in response.headers.get("location", "")
+    assert response.text.startswith("unknown Host header")
+
+
+def test_pages_and_descriptions_name_the_configured_address_not_the_client_host(
+    client: TestClient,
+) -> None:
+    client.get("/", headers={"host": "attacker.example"})
+    client.get("/void", headers={"host": "attacker.example", "accept": "text/turtle"})
+    for path, accept in [("/", "text/html"), ("/void", "text/turtle"), ("/sparql", "text/turtle")]:
+        text = client.get(path, headers={"accept": accept}).text
+        assert "attacker" not in text
+        assert "http://testserver/sparql" in text
+
+
+def test_redirects_are_relative(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "text/html"})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/query?query=ASK")
+
+
+def test_a_base_url_names_the_public_address_and_its_host_is_accepted() -> None:
+    configured = ServeSettings(workers=1, dist_dir=None, base_url="https://siege.example.org/kg/")
+    assert configured.allowed_hosts == {"siege.example.org", "127.0.0.1", "localhost", "::1"}
+    with TestClient(create_app(configured), base_url="https://siege.example.org") as public:
+        description = public.get("/sparql", headers={"accept": "text/turtle"})
+        assert description.status_code == 200
+        assert "<https://siege.example.org/kg/sparql>" in description.text
+        assert public.get("/", headers={"host": "testserver"}).status_code == 400
+
+
+def test_a_server_on_one_address_accepts_only_that_address_as_host() -> None:
+    assert ServeSettings(host="192.0.2.7", port=80).allowed_hosts == {"192.0.2.7"}
+    assert ServeSettings(host="0.0.0.0").allowed_hosts == {"127.0.0.1", "localhost", "::1"}
+
+
+# -- 6. only http(s) IRIs become links --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "iri",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,hello", "file:///etc/passwd"],
+)
+def test_only_http_iris_become_links_on_the_query_page(client: TestClient, iri: str) -> None:
+    query = f'SELECT ?x WHERE {{ BIND(IRI("{iri}") AS ?x) }}'
+    page = client.get("/query", params={"query": query})
+    assert page.status_code == 200
+    scheme = iri.split(":")[0]
+    assert f'href="{scheme}' not in page.text.replace("&#34;", '"')
+    assert f'<span class="iri-text">{iri}</span>' in page.text
+    kept = client.get(
+        "/query", params={"query": 'SELECT ?x { BIND(IRI("https://e.org/a") AS ?x) }'}
+    )
+    assert 'href="https://e.org/a"' in kept.text
+
+
+# -- 7. a huge integer parameter is a one-line 400 --------------------------------------------
+
+
+@pytest.mark.parametrize("suffix, accept", [(".csv", "text/csv"), ("", "text/html")])
+def test_a_huge_integer_parameter_is_a_one_line_400(
+    client: TestClient, suffix: str, accept: str
+) -> None:
+    response = client.get(
+        f"/queries/facts-stated-by-line{suffix}",
+        params={"line": "9" * 5000},
+        headers={"accept": accept},
+    )
+    assert response.status_code == 400
+    assert "an integer of 5000 digits" in response.text
+    if suffix:
+        assert response.text.count("\n") == 1
+
+
+# -- 8. a malformed --host is one line, exit 2 ------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["not-a-host..", "a" * 300, "exa mple", "-x"])
+def test_serve_with_a_malformed_host_is_one_line_and_exit_2(host: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--host", host, "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith("kg: --host ") and run.stderr.count("\n") == 1, run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
