@@ -149,7 +149,8 @@ def _wait_ready(port: int, path: str, process: subprocess.Popen[bytes], what: st
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
                 connection.sendall(
-                    f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+                    "\r\n".encode()
                 )
                 if b" 200 " in connection.recv(100):
                     return
