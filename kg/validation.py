@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -15,7 +15,9 @@ from rdflib.term import Node
 from kg import resources
 from kg.catalogue import QueryFile, read_query_file
 from kg.engines import OxigraphBackedGraph, select
-from kg.errors import ValidationSetupError
+from kg.errors import InputFileError, ValidationSetupError
+from kg.literal_checks import ill_typed_literals
+from kg.literal_positions import locate, quiet_literal_conversion_warnings
 from kg.loading import load_files
 from kg.namespaces import (
     DATA_GRAPH,
@@ -87,6 +89,11 @@ def validate(
     in its named graph and the default graph their union: each row a check returns fails.
     The links layer defaults to data/links.ttl only when the data is the shipped data too.
     """
+    if qc_dir is not None and not Path(qc_dir).is_dir():
+        # Only the shipped directory may be absent (a wheel without it): a directory the
+        # user names and that is not there would silently run no check at all.
+        reason = "not a directory" if Path(qc_dir).exists() else "no such directory"
+        raise InputFileError(qc_dir, reason)
     if links_paths is None:
         links_paths = [resources.links_path()] if data_paths is None else []
     chosen = {
@@ -96,16 +103,21 @@ def validate(
     }
     # Each part is parsed once, by Oxigraph, into its named graph; the union that pyshacl
     # validates is an rdflib view of the same triples whose SPARQL Oxigraph answers.
-    union = OxigraphBackedGraph()
-    for graph_name, paths in chosen.items():
-        union.load(paths, graph_name)
-    store = union.oxigraph
-    counts = {graph_name: _count(store, graph_name) for graph_name in chosen}
-    shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
-    prefixes = _report_prefixes(shapes)
-    sentences = _sentence_index(store, _source_lines(source_text_path))
+    # Ill-typed literals are reported once each, with their position (below); rdflib's
+    # warning with a traceback for every Literal made of one would bury the report.
+    with quiet_literal_conversion_warnings():
+        union = OxigraphBackedGraph()
+        for graph_name, paths in chosen.items():
+            union.load(paths, graph_name)
+        store = union.oxigraph
+        counts = {graph_name: _count(store, graph_name) for graph_name in chosen}
+        shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
+        prefixes = _report_prefixes(shapes)
+        sentences = _sentence_index(store, _source_lines(source_text_path))
 
-    violations = _run_shacl(union, shapes, sentences, prefixes)
+        all_paths = [path for paths in chosen.values() for path in paths]
+        violations = _ill_typed_literals(union, all_paths, sentences, prefixes)
+        violations += _run_shacl(union, shapes, sentences, prefixes)
     checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
     for check in checks:
         violations += _run_check(store, check, sentences, prefixes)
@@ -122,6 +134,34 @@ def validate(
 def _count(store: pyoxigraph.Store, graph_name: URIRef) -> int:
     name = pyoxigraph.NamedNode(str(graph_name))
     return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
+
+
+def _ill_typed_literals(
+    union: Graph,
+    paths: Sequence[Path | str],
+    sentences: Sentences,
+    prefixes: Mapping[str, str],
+) -> list[Violation]:
+    """A violation for each literal outside its XSD datatype's lexical space, placed."""
+    found = ill_typed_literals(union)
+    violations = []
+    for located in locate(found, paths):
+        literal = located.found.literal
+        datatype = _show(literal.datatype, prefixes) if literal.datatype is not None else ""
+        written = Literal(str(literal)).n3()  # the lexical form, quoted and escaped
+        violations.append(
+            Violation(
+                focus_node=_show(located.found.subject, prefixes),
+                path=_show(located.found.predicate, prefixes),
+                message=f"{located.position}: {written} is not a valid {datatype}",
+                constraint="ill-typed literal (XML Schema lexical space)",
+                shape="",
+                severity="Violation",
+                value=f"{written}^^{datatype}",
+                sentences=sentences.get(located.found.subject, ()),
+            )
+        )
+    return violations
 
 
 def _report_prefixes(shapes: Graph) -> dict[str, str]:
