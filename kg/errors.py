@@ -16,7 +16,9 @@ __all__ = [
     "KgError",
     "ParameterError",
     "ParseError",
+    "QueryEvaluationError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "UnknownQueryError",
     "UnsupportedQueryError",
     "ValidationSetupError",
@@ -70,6 +72,20 @@ class QuerySyntaxError(KgError):
         super().__init__(f"{_position(source, line, column)}: {message}")
 
 
+class QueryEvaluationError(KgError):
+    """A query that parses but that the engine fails to evaluate (an engine's own bug)."""
+
+
+class QueryTimeoutError(KgError):
+    """A query that ran longer than it was allowed to (``kg query --timeout``)."""
+
+    exit_code = 4
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran past --timeout ({seconds:g} s) and was stopped")
+
+
 class UnsupportedQueryError(KgError):
     """A SPARQL request the toolkit will not run, such as an update."""
 
@@ -99,6 +115,8 @@ class ParameterError(KgError):
 
 
 def _closest(name: str, known: list[str]) -> str | None:
+    if not name.strip():
+        return None  # every name starts with "": none is likelier than another
     # A name typed as the start of a longer one ("defenders") is the likeliest intent.
     starting = [candidate for candidate in known if candidate.startswith(name)]
     if starting:

@@ -26,7 +26,12 @@ from rdflib.term import Node
 from kg import resources
 from kg.catalogue import Catalogue, Parameter, QueryFile, read_query_file
 from kg.engines import to_rdflib
-from kg.errors import ParameterError, QuerySyntaxError, UnsupportedQueryError
+from kg.errors import (
+    ParameterError,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    UnsupportedQueryError,
+)
 from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values, check_term, parse_value
 
@@ -100,6 +105,9 @@ def prepare(text: str, source: str | Path) -> Query:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    if not _without_comments(text).strip():
+        # An empty text parses as an empty update; say what is wrong instead.
+        raise QuerySyntaxError(source, None, None, "the query is empty")
     try:
         parsed = parseQuery(text)
     except ParseException as error:
@@ -198,7 +206,24 @@ def run_query(
         text = bind_values(query_file.text, bind_parameters(query_file, params))
         return _run_on_oxigraph(source, query_file, text)
     query_file, text = bind_query(query, params, directory=directory)
-    return _collect(source.query(prepare(text, query_file.path)))
+    prepared = prepare(text, query_file.path)
+    return _evaluate_on_rdflib(source, prepared, query_file)
+
+
+def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) -> Result:
+    from rdflib.plugins.sparql.sparql import SPARQLError
+
+    try:
+        # rdflib evaluates lazily: the rows are computed while _collect reads them.
+        return _collect(graph.query(prepared))
+    except (SPARQLError, ArithmeticError, AttributeError, KeyError, TypeError, ValueError) as error:
+        # rdflib's engine fails on some valid queries that Oxigraph answers, such as
+        # GROUP_CONCAT(DISTINCT ?x) over an unbound ?x (NotBoundError).
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise QueryEvaluationError(
+            f"{query_file.path}: rdflib's SPARQL engine failed on this query ({reason}); "
+            "--engine oxigraph may answer it"
+        ) from None
 
 
 def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:

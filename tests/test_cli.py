@@ -233,3 +233,20 @@ def test_usage_error_exits_2(run_kg: Runner) -> None:
     done = run_kg("query", "--format", "xml", "x")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_empty_query_file_is_called_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.rq"
+    empty.write_text("# nothing but a comment\n\n", encoding="utf-8")
+    for engine in ("oxigraph", "rdflib"):
+        code, _, err = invoke("query", "--file", str(empty), "--engine", engine, *GRAPH)
+        assert code == 2
+        assert_one_line_error(err, f"{empty}: the query is empty")
+
+
+def test_empty_query_name_suggests_nothing() -> None:
+    for name in ("", "   "):
+        code, _, err = invoke("query", name, *GRAPH)
+        assert code == 2
+        assert_one_line_error(err, "unknown query")
+        assert "did you mean" not in err
