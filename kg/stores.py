@@ -139,7 +139,10 @@ class StoreTarget:
     password: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.endpoint)
+        try:
+            parts = urlsplit(self.endpoint)
+        except ValueError:  # an unclosed IPv6 bracket, "http://[::1"
+            raise StoreOptionError("--endpoint must be an http:// or https:// URL") from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise StoreOptionError("--endpoint must be an http:// or https:// URL")
         if parts.username is not None or parts.password is not None:
@@ -183,6 +186,9 @@ class StoreTarget:
 
 
 def _is_graph_base(text: str) -> bool:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed IPv6 bracket
+        return False
     forbidden = set('<>"{}|^`\\ ')
     return bool(parts.scheme) and not forbidden & set(text) and text.isprintable()
