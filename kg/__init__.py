@@ -8,11 +8,16 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+# Not imported from typing: `kg` (the command) imports this package first, and the less
+# it does before kg.cli can catch Ctrl-C, the smaller the window for a traceback.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from kg.loading import load_dataset, load_graph
     from kg.notebook import run_query
     from kg.queries import list_queries

@@ -1,8 +1,12 @@
 """The ``kg`` command line: parse options, call one library function, print.
 
 Library errors (KgError) become ``kg: <message>`` on stderr and exit code 2 here and
-nowhere else (3 for a store that fails, kg.stores.StoreError); a validation that finds
-violations exits 1.
+nowhere else (3 for a store that fails, kg.stores.StoreError; 4 for a query stopped by
+``--timeout``); a validation that finds violations exits 1. Nothing the user can cause
+prints a traceback: Ctrl-C exits 130 (also while the command starts), standard output
+that cannot be written (a full disk) is one line and exit code 2, and a reader that
+closed the pipe (``kg query --all | head -1``) ends the command quietly with 141, the
+status of a Unix tool that SIGPIPE stopped.
 
 Commands other than ``query`` live in their own modules and are imported only when they
 run (or when help lists them): a ``kg query`` should not pay for the HTTP client, the
@@ -11,31 +15,45 @@ SHACL engine or the exporters.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
-from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import sys
 
-import click
-import pyoxigraph
-from rdflib import Graph
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as the shell reports a command Ctrl-C stopped
 
-from kg import __version__
-from kg.cli_store import store_options, store_query_runner
-from kg.errors import KgError, ParameterError
-from kg.queries import (
-    DEFAULT_ENGINE,
-    ENGINES,
-    QueryFile,
-    Result,
-    get_query,
-    list_queries,
-    load_query_file,
-    run_query,
-)
-from kg.results import FORMATS, format_result
+try:
+    import errno
+    import importlib
+    import math
+    import os
+    from collections.abc import Callable, Sequence
+    from contextlib import AbstractContextManager, nullcontext
+    from functools import partial
+    from pathlib import Path
+    from typing import TYPE_CHECKING, Any
+
+    import click
+    import pyoxigraph
+    from rdflib import Graph
+
+    from kg import __version__
+    from kg.cli_store import store_options, store_query_runner
+    from kg.errors import KgError, ParameterError
+    from kg.interruptible import call_interruptibly
+    from kg.literal_positions import silence_literal_conversion_warnings
+    from kg.queries import (
+        DEFAULT_ENGINE,
+        ENGINES,
+        QueryFile,
+        Result,
+        get_query,
+        list_queries,
+        load_query_file,
+        run_query,
+    )
+    from kg.results import FORMATS, format_result
+except KeyboardInterrupt:
+    # Ctrl-C while these imports run (a good part of a second) stops the command like
+    # Ctrl-C at any later moment, rather than with a traceback of the import.
+    raise SystemExit(EXIT_INTERRUPTED) from None
 
 if TYPE_CHECKING:
     from kg.stores import StoreTarget
@@ -54,6 +72,9 @@ _LAZY_COMMANDS = {
 
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool stopped by a closed pipe reports
+# errno values of a write that failed for want of room or of a working device.
+_WRITE_FAILURES = {errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT}
 
 
 class _Group(click.Group):
@@ -73,16 +94,70 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                # Flushed here, so that a full disk or a closed pipe is reported below
+                # and not by the interpreter on its way out.
+                sys.stdout.flush()
         except KgError as error:
-            click.echo(f"kg: {error}", err=True)
+            click.echo(f"kg: {_one_line(str(error))}", err=True)
             ctx.exit(getattr(error, "exit_code", EXIT_USAGE))
+        except KeyboardInterrupt:
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _discard_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+        except OSError as error:
+            _discard_stdout()
+            click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+def _one_line(message: str) -> str:
+    """``message`` with each unprintable character escaped, as ``repr`` writes it.
+
+    A file name or value typed by the user may hold a newline or a terminal escape; the
+    error contract is one line, and the terminal should not interpret what it shows.
+    """
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered can never be written.
+
+    Without this the interpreter tries again when it exits and prints "Exception ignored".
+    """
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (click's test runner): nothing is flushed at exit
+
+
+def _describe_os_error(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename is not None:
+        return f"{error.filename}: {reason}"
+    if error.errno in _WRITE_FAILURES:
+        return f"cannot write the output: {reason}"
+    return reason
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="kg")
 def main() -> None:
     """Validate and query the siege626 knowledge graph (the siege of Constantinople, 626)."""
+    # rdflib logs a traceback for each ill-typed literal it meets (many times over for
+    # one literal); kg validate reports each one once, with its position, instead.
+    silence_literal_conversion_warnings()
 
 
 @main.command("validate", short_help="Check the data against the shapes and quality checks.")
@@ -202,6 +277,16 @@ def validate_command(
     help="The embedded SPARQL engine: Oxigraph, or rdflib's own. Both give the canned "
     "queries the same answers; Oxigraph is much faster (bench/RESULTS.md).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    callback=lambda ctx, param, value: _finite_seconds(value),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a query that runs longer than this (exit status 4); with --endpoint, also "
+    "how long to wait for the store's answer. Each query of --all has its own. "
+    "Default: no limit.",
+)
 @store_options(required=False)
 def query_command(
     name: str | None,
@@ -213,12 +298,16 @@ def query_command(
     data_files: tuple[Path, ...],
     queries_dir: Path | None,
     engine: str,
+    timeout: float | None,
     store: StoreTarget | None,
 ) -> None:
     """Run the canned query NAME (see --list), every canned query (--all) or a file (--file).
 
     With --endpoint the query runs on a triple store that `kg load` filled, over the
     graphs of every part, and answers as it does here.
+
+    Exit status: 0 with an answer, 2 for a bad query, parameter or file, 3 when the
+    store fails, 4 when a query runs past --timeout, 130 when interrupted (Ctrl-C).
     """
     chosen = [name is not None, list_only, run_all, query_file is not None]
     if sum(chosen) != 1:
@@ -230,16 +319,28 @@ def query_command(
     if store is not None:
         if data_files:
             raise click.UsageError("give --data or --endpoint, not both")
-        runner = store_query_runner(store)
+        runner = store_query_runner(store, timeout=timeout)
     else:
-        runner = nullcontext(partial(run_query, _embedded_source(engine, data_files)))
-    with runner as run:
+        # Parsing a large --data file happens in Oxigraph too: Ctrl-C must reach it.
+        source = call_interruptibly(_embedded_source, engine, data_files)
+        runner = nullcontext(partial(run_query, source))
+    with runner as unbounded_run:
+        # Each query runs in a thread of its own, so that Ctrl-C and --timeout stop
+        # even one that Oxigraph evaluates without coming back to Python.
+        run = partial(call_interruptibly, unbounded_run, timeout=timeout)
         if run_all:
             click.echo(run_every_query(run, list_queries(queries_dir), output_format), nl=False)
             return
         query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
         result = run(query, parse_param_options(params))
     click.echo(format_result(result, output_format), nl=False)
+
+
+def _finite_seconds(value: float | None) -> float | None:
+    # FloatRange lets "nan" and "inf" through (no comparison with NaN is false).
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 def _embedded_source(engine: str, data_files: Sequence[Path]) -> Graph | pyoxigraph.Store:
@@ -308,4 +409,3 @@ def run_every_query(
             body = format_result(run(query), output_format)
         blocks.append(f"{heading}\n{body}")
     return "\n".join(blocks)
-

@@ -233,12 +233,21 @@ def render_load_report(report: LoadReport, target: StoreTarget) -> str:
 
 
 @contextmanager
-def store_query_runner(target: StoreTarget) -> Iterator[QueryRunner]:
-    """``run(query, params)`` on the store, like ``kg.queries.run_query`` on a graph."""
-    from kg.sparql_http import StoreClient
+def store_query_runner(target: StoreTarget, timeout: float | None = None) -> Iterator[QueryRunner]:
+    """``run(query, params)`` on the store, like ``kg.queries.run_query`` on a graph.
+
+    ``timeout`` (``kg query --timeout``) also bounds each wait for the store, a second
+    later than the command's own deadline so that the command reports the time-out,
+    not a store failure. No time limit is sent to the store: Oxigraph's server takes
+    none per request, and Virtuoso's ``timeout`` parameter answers what it found so far
+    as if it were all (its "anytime" queries); closing the connection is what makes
+    Virtuoso drop the query.
+    """
+    from kg.sparql_http import DEFAULT_READ_TIMEOUT, StoreClient
     from kg.store_queries import run_query_on_store
 
-    with StoreClient(target) as client:
+    read_timeout = DEFAULT_READ_TIMEOUT if timeout is None else timeout + 1.0
+    with StoreClient(target, read_timeout=read_timeout) as client:
 
         def run(query: QueryFile, params: Mapping[str, ParameterValue] | None = None) -> Result:
             return run_query_on_store(client, query, params)
