@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph
@@ -17,7 +17,7 @@ from kg.catalogue import QueryFile, read_query_file
 from kg.engines import OxigraphBackedGraph, select
 from kg.errors import InputFileError, ValidationSetupError
 from kg.literal_checks import ill_typed_literals
-from kg.literal_positions import locate, quiet_literal_conversion_warnings
+from kg.literal_positions import LocatedLiteral, locate, quiet_literal_conversion_warnings
 from kg.loading import load_files
 from kg.namespaces import (
     DATA_GRAPH,
@@ -116,8 +116,9 @@ def validate(
         sentences = _sentence_index(store, _source_lines(source_text_path))
 
         all_paths = [path for paths in chosen.values() for path in paths]
-        violations = _ill_typed_literals(union, all_paths, sentences, prefixes)
-        violations += _run_shacl(union, shapes, sentences, prefixes)
+        ill_typed = locate(ill_typed_literals(union), all_paths)
+        violations = _run_shacl(union, shapes, sentences, prefixes)
+        violations = _with_ill_typed_literals(violations, ill_typed, sentences, prefixes)
     checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
     for check in checks:
         violations += _run_check(store, check, sentences, prefixes)
@@ -136,23 +137,39 @@ def _count(store: pyoxigraph.Store, graph_name: URIRef) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
-def _ill_typed_literals(
-    union: Graph,
-    paths: Sequence[Path | str],
+def _with_ill_typed_literals(
+    violations: list[Violation],
+    ill_typed: Sequence[LocatedLiteral],
     sentences: Sentences,
     prefixes: Mapping[str, str],
 ) -> list[Violation]:
-    """A violation for each literal outside its XSD datatype's lexical space, placed."""
-    found = ill_typed_literals(union)
-    violations = []
-    for located in locate(found, paths):
+    """Each literal outside its XSD datatype's lexical space reported once, with its place.
+
+    Where a shape's sh:datatype already reports it, that violation's message gets the
+    ``file:line:column``; elsewhere the literal is a violation of its own.
+    """
+    violations = list(violations)
+    for located in ill_typed:
         literal = located.found.literal
+        focus = _show(located.found.subject, prefixes)
+        path = _show(located.found.predicate, prefixes)
+        reported = [
+            index
+            for index, v in enumerate(violations)
+            if v.constraint.endswith("DatatypeConstraintComponent")
+            and (v.focus_node, v.path, v.value) == (focus, path, str(literal))
+        ]
+        for index in reported:
+            shacl = violations[index]
+            violations[index] = replace(shacl, message=f"{located.position}: {shacl.message}")
+        if reported:
+            continue
         datatype = _show(literal.datatype, prefixes) if literal.datatype is not None else ""
         written = Literal(str(literal)).n3()  # the lexical form, quoted and escaped
         violations.append(
             Violation(
-                focus_node=_show(located.found.subject, prefixes),
-                path=_show(located.found.predicate, prefixes),
+                focus_node=focus,
+                path=path,
                 message=f"{located.position}: {written} is not a valid {datatype}",
                 constraint="ill-typed literal (XML Schema lexical space)",
                 shape="",

@@ -222,6 +222,19 @@ def test_validate_reports_each_ill_typed_literal_once_with_its_position(tmp_path
     assert done.stdout.count(f'{data}:4:15: "2020-13-45" is not a valid xsd:date') == 1
 
 
+def test_validate_places_an_ill_typed_literal_that_a_shape_reports(tmp_path: Path) -> None:
+    from kg.validation import validate
+
+    shapes = Path(__file__).parent / "shapes"
+    data = shapes / "S04-invalid-05.ttl"  # sg:gregorianDate "0626-07-34"^^xsd:date, line 27
+    report = validate(data_paths=[shapes / "context.ttl", data], qc_dir=tmp_path)
+    about = [
+        v for v in report.violations if v.focus_node == "id:date-with-ill-formed-gregorian-date"
+    ]
+    assert [v.constraint for v in about] == ["sh:DatatypeConstraintComponent"]  # once
+    assert about[0].message.startswith(f"{data}:27:22: ")
+
+
 def test_rdflib_failing_on_group_concat_distinct_is_one_line(tmp_path: Path) -> None:
     query = tmp_path / "concat.rq"
     query.write_text(
