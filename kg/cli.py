@@ -22,7 +22,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as the shell reports a command Ctrl-C st
 try:
     import errno
     import importlib
-    import math
     import os
     from collections.abc import Callable, Sequence
     from contextlib import AbstractContextManager, nullcontext
@@ -36,6 +35,7 @@ try:
 
     from kg import __version__
     from kg.cli_store import store_options, store_query_runner
+    from kg.cli_types import Seconds
     from kg.errors import KgError, ParameterError
     from kg.interruptible import call_interruptibly
     from kg.literal_positions import silence_literal_conversion_warnings
@@ -279,8 +279,7 @@ def validate_command(
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(0, min_open=True),
-    callback=lambda ctx, param, value: _finite_seconds(value),
+    type=Seconds(0, min_open=True),
     default=None,
     metavar="SECONDS",
     help="Stop a query that runs longer than this (exit status 4); with --endpoint, also "
@@ -334,13 +333,6 @@ def query_command(
         query = load_query_file(query_file) if query_file else get_query(str(name), queries_dir)
         result = run(query, parse_param_options(params))
     click.echo(format_result(result, output_format), nl=False)
-
-
-def _finite_seconds(value: float | None) -> float | None:
-    # FloatRange lets "nan" and "inf" through (no comparison with NaN is false).
-    if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a number of seconds")
-    return value
 
 
 def _embedded_source(engine: str, data_files: Sequence[Path]) -> Graph | pyoxigraph.Store:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from kg.cli_types import Seconds
 from kg.errors import KgError
 
 __all__ = ["serve_command"]
@@ -85,7 +86,7 @@ def checked_base_url(value: str | None) -> str | None:
     "--time-limit",
     default=10.0,
     show_default=True,
-    type=click.FloatRange(0.1, 3600),
+    type=Seconds(0.1, 3600),
     metavar="SECONDS",
     help="How long one SPARQL query may run before it is cut off.",
 )

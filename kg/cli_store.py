@@ -16,6 +16,7 @@ import click
 
 from kg import loading
 from kg.catalogue import QueryFile
+from kg.cli_types import Seconds
 from kg.queries import ParameterValue, Result
 from kg.stores import (
     DEFAULT_GRAPH_BASE,
@@ -156,7 +157,7 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
 )
 @click.option(
     "--read-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(min=0, min_open=True),
     default=DEFAULT_READ_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
