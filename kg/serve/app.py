@@ -35,8 +35,9 @@ from starlette.routing import Route
 from kg.catalogue import QueryFile
 from kg.errors import KgError
 from kg.loading import PARTS, part_graph, part_paths
+from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values
-from kg.queries import bind_parameters, list_queries
+from kg.queries import bind_parameters, dataset_options, list_queries
 from kg.serve import pages
 from kg.serve.cache import AnswerCache
 from kg.serve.files import DIST_TYPES, release_files
@@ -151,6 +152,10 @@ class _Server:
         )
         self.queries: dict[str, QueryFile] = {query.name: query for query in list_queries()}
         self.cache = AnswerCache(settings.cache_bytes)
+        # Result tables are built one at a time, off the event loop: a thread that builds
+        # one holds the interpreter lock for most of its work, and several at once would
+        # leave the loop, which serves every other client, waiting for it in turn.
+        self.renderer = anyio.CapacityLimiter(1)
         self.documents: dict[tuple[str, str], bytes] = {}
         self.html: dict[str, str] = {}
         self.static = {
@@ -207,7 +212,9 @@ class _Server:
 
     def run_canned(self, query: QueryFile, terms: dict[str, Any], media_type: str) -> bytes:
         text = bind_values(query.text, terms)
-        results = self.site.store.query(text, use_default_graph_as_union=True)
+        results = self.site.store.query(
+            text, prefixes=KNOWN_PREFIXES, **dataset_options(self.site.store, query)
+        )
         if isinstance(results, ox.QueryTriples):
             raise KgError(f"query '{query.name}' builds a graph; ask /sparql for it")
         return results.serialize(format=_RESULTS_FORMATS[media_type])
@@ -446,9 +453,13 @@ async def query_page(request: Request) -> Response:
             status = outcome.status
         else:
             # Off the event loop: other clients are served while a table is built.
-            table = await anyio.to_thread.run_sync(pages.results_rows, server.site, outcome.body)
+            table = await anyio.to_thread.run_sync(
+                pages.results_rows, server.site, outcome.body, limiter=server.renderer
+            )
             context.update(table._asdict(), page_rows=server.settings.page_rows)
-    body = await anyio.to_thread.run_sync(lambda: pages.render("query.html", **context))
+    body = await anyio.to_thread.run_sync(
+        lambda: pages.render("query.html", **context), limiter=server.renderer
+    )
     return _html(body, status)
 
 
