@@ -310,3 +310,35 @@ def test_line_08_breed_of_darkness_is_a_quoted_hostile_epithet() -> None:
     assert lines_stating(ID.avars, SG.epithet, Literal("breed of darkness")) == {8}
     note = notes(ID.avars)
     assert "quotation marks" in note and "hostile epithet" in note
+
+
+# --- 4. links.ttl -----------------------------------------------------------------------
+
+
+def test_links_cambridge_chapter_is_credited_to_baynes() -> None:
+    graph = links()
+    baynes = ID["reference-baynes-cmh"]
+    credit = str(graph.value(baynes, URIRef("http://purl.org/dc/terms/bibliographicCitation")))
+    assert credit.startswith('Norman H. Baynes, "The Successors of Justinian", chapter IX')
+    assert "Gwatkin" in credit and "Whitney" in credit and "1913" in credit
+    for claim in ("claim-army-at-chalcedon-was-shahrbaraz", "claim-persians-stayed-at-chalcedon"):
+        citing = {
+            graph.value(citation, SG.citesReference)
+            for citation in graph.subjects(SG.describes, ID[claim])
+        }
+        assert baynes in citing and ID["reference-bury-cmh"] not in citing
+
+
+def test_links_golden_horn_note_says_only_what_the_reference_gives() -> None:
+    note = str(links().value(ID["geometry-golden-horn"], SKOS.scopeNote))
+    assert "north-west" not in note
+
+
+def test_links_church_point_has_a_precision() -> None:
+    geometry = ID["geometry-church-of-the-virgin-mary"]
+    assert links().value(geometry, SG.pointPrecision) == SG.nearbyPoint
+
+
+def test_links_kings_realm_is_named() -> None:
+    assert (ID.king, SG.realm, ID.persians) in links()
+    assert "Sasanian" in str(links().value(ID.king, RDFS.label))

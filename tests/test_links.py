@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.validation import ValidationReport, validate
@@ -45,7 +45,11 @@ WD = Namespace("http://www.wikidata.org/entity/")
 HOME_PAGES = {URIRef("https://pleiades.stoa.org/"), URIRef("https://www.wikidata.org/")}
 
 MATCH = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch}
-PRECISION = {"representative": SG.representativePoint, "coarse": SG.coarsePoint}
+PRECISION = {
+    "representative": SG.representativePoint,
+    "coarse": SG.coarsePoint,
+    "near": SG.nearbyPoint,
+}
 WKT_POINT = re.compile(r"^POINT ?\((\S+) (\S+)\)$")
 
 ALTER_CORE = "check links-alter-core"
@@ -269,12 +273,48 @@ def test_other_point_has_the_tables_coordinates(other: dict[str, Any]) -> None:
     assert_cited(resource, GEO.hasGeometry, geometry, "id:reference-english-wikipedia")
     wkt = one(links(), geometry, GEO.asWKT)
     assert_cited(geometry, GEO.asWKT, wkt, "id:reference-english-wikipedia")
+    assert one(links(), geometry, SG.pointPrecision) == PRECISION[other["precision"]]
+    assert_cited(
+        geometry, SG.pointPrecision, PRECISION[other["precision"]], "id:reference-english-wikipedia"
+    )
 
 
 def test_golden_horn_point_is_coarse() -> None:
     geometry = one(links(), ID["golden-horn"], GEO.hasGeometry)
     assert one(links(), geometry, SG.pointPrecision) == SG.coarsePoint
     assert point(geometry) == (Decimal("28.875"), Decimal("41.125"))
+    # The table gives the coarse point and nothing about where it falls.
+    notes = " ".join(str(note) for note in links().objects(geometry, SKOS.scopeNote))
+    assert "north-west" not in notes and "inlet" not in notes
+
+
+@pytest.mark.parametrize(
+    "row", [row for row in facts()["persons"] if "realm" in row], ids=lambda row: row["resource"]
+)
+def test_kings_realm_is_named(row: dict[str, Any]) -> None:
+    realm = row["realm"]
+    office, of = term(realm["office"]), term(realm["of"])
+    assert (office, SG.realm, of) in links()
+    assert any(tenure["office"] == realm["office"] for tenure in row["tenures"])
+    fitting = [
+        citation
+        for citation in citations(links(), office, SG.realm, of)
+        if str(one(links(), citation, SG.locator)) == realm["locator"]
+    ]
+    assert fitting, f"{realm['office']} sg:realm {realm['of']} is not cited from {realm['locator']}"
+    assert realm["entity"] in str(one(links(), office, RDFS.label))
+
+
+@pytest.mark.parametrize("ref", facts()["references"], ids=lambda ref: ref["reference"])
+def test_reference_is_credited_to_its_author(ref: dict[str, Any]) -> None:
+    reference, replaced = term(ref["reference"]), term(ref["replaces"])
+    credit = str(one(links(), reference, DCTERMS.bibliographicCitation))
+    assert ref["author"] in credit and ref["title"] in credit and "1913" in credit
+    assert "Bury" not in credit and "Bury" not in str(one(links(), reference, RDFS.label))
+    # The old resource is deprecated, not removed, and cited by nothing.
+    assert (replaced, OWL.deprecated, Literal(True)) in links()
+    assert (replaced, DCTERMS.isReplacedBy, reference) in links()
+    assert (None, SG.citesReference, replaced) not in links()
 
 
 def test_anatolia_has_its_pleiades_link_but_no_point() -> None:
