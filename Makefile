@@ -1,6 +1,8 @@
 # make run   install the toolkit, validate the graph and run every canned query
 # make test  install with the test extras, lint, run the tests
 # make lint  lint only
+# make infer  regenerate data/inferred.ttl (the generated part) after changing the
+#             ontology, the data or the links
 # make release  build dist/: every export, the description, docs, SHA256SUMS (needs
 #               Graphviz's dot: apt-get install graphviz)
 # make bench-serve  kg serve against an Oxigraph server over HTTP: throughput, p50/p99
@@ -13,7 +15,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint release bench-serve bench
+.PHONY: run test lint infer release bench-serve bench
 
 run: $(VENV)/.installed-run
 	$(BIN)/kg validate
@@ -25,6 +27,9 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+
+infer: $(VENV)/.installed-run
+	$(BIN)/kg infer
 
 release: $(VENV)/.installed-release
 	$(BIN)/kg release --out dist

@@ -47,6 +47,10 @@ class QueryFile:
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     sentences: tuple[int, ...]
+    # A canned query is answered over what is asserted (every graph but the generated
+    # part "inferred", whose types would repeat its rows); an ad hoc query (kg query
+    # --file) over every part, so that `?e a crm:E5_Event` answers with no reasoner.
+    ad_hoc: bool = False
 
 
 def read_query_file(path: Path, *, require_question: bool = True) -> QueryFile:

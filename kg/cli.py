@@ -66,6 +66,7 @@ _LAZY_COMMANDS = {
     "stats": "kg.cli_release:stats_command",
     "release": "kg.cli_release:release_command",
     "context": "kg.cli_release:context_command",
+    "infer": "kg.cli_infer:infer_command",
     "load": "kg.cli_store:load_command",
     "serve": "kg.cli_serve:serve_command",
 }
@@ -286,6 +287,12 @@ def validate_command(
     "how long to wait for the store's answer. Each query of --all has its own. "
     "Default: no limit.",
 )
+@click.option(
+    "--prefixes",
+    "list_prefixes",
+    is_flag=True,
+    help="List the prefixes a query may use without a PREFIX line, then exit.",
+)
 @store_options(required=False)
 def query_command(
     name: str | None,
@@ -298,6 +305,7 @@ def query_command(
     queries_dir: Path | None,
     engine: str,
     timeout: float | None,
+    list_prefixes: bool,
     store: StoreTarget | None,
 ) -> None:
     """Run the canned query NAME (see --list), every canned query (--all) or a file (--file).
@@ -308,9 +316,12 @@ def query_command(
     Exit status: 0 with an answer, 2 for a bad query, parameter or file, 3 when the
     store fails, 4 when a query runs past --timeout, 130 when interrupted (Ctrl-C).
     """
-    chosen = [name is not None, list_only, run_all, query_file is not None]
+    chosen = [name is not None, list_only, run_all, query_file is not None, list_prefixes]
     if sum(chosen) != 1:
-        raise click.UsageError("give exactly one of NAME, --list, --all or --file")
+        raise click.UsageError("give exactly one of NAME, --list, --all, --file or --prefixes")
+    if list_prefixes:
+        click.echo(render_prefixes(), nl=False)
+        return
     if list_only:
         click.echo(render_listing(list_queries(queries_dir)), nl=False)
         return
@@ -321,7 +332,7 @@ def query_command(
         runner = store_query_runner(store, timeout=timeout)
     else:
         # Parsing a large --data file happens in Oxigraph too: Ctrl-C must reach it.
-        source = call_interruptibly(_embedded_source, engine, data_files)
+        source = call_interruptibly(_embedded_source, engine, data_files, query_file is not None)
         runner = nullcontext(partial(run_query, source))
     with runner as unbounded_run:
         # Each query runs in a thread of its own, so that Ctrl-C and --timeout stop
@@ -335,17 +346,34 @@ def query_command(
     click.echo(format_result(result, output_format), nl=False)
 
 
-def _embedded_source(engine: str, data_files: Sequence[Path]) -> Graph | pyoxigraph.Store:
+def _embedded_source(
+    engine: str, data_files: Sequence[Path], ad_hoc: bool = False
+) -> Graph | pyoxigraph.Store:
     """What the query runs on: an Oxigraph store or an rdflib graph of the files.
 
-    Without --data, the shipped parts, each in its named graph of the store.
+    Without --data, the shipped parts, each in its named graph of the store (a canned
+    query leaves out the generated part inferred: kg.queries.dataset_options). rdflib's
+    graph has no named graphs to choose from: it holds the asserted parts for a canned
+    query, and every part for an ad hoc one (``ad_hoc``).
     """
     from kg import loading
     from kg.engines import load_store
 
     if engine == "rdflib":
-        return loading.load_files(data_files) if data_files else loading.load_graph()
+        if data_files:
+            return loading.load_files(data_files)
+        return loading.load_graph() if ad_hoc else loading.load_graph(loading.ASSERTED_PARTS)
     return load_store(data_files) if data_files else loading.load_store_parts()
+
+
+def render_prefixes() -> str:
+    """Each known prefix and its namespace, one a line (``kg query --prefixes``)."""
+    from kg.namespaces import KNOWN_PREFIXES
+
+    width = max(len(prefix) for prefix in KNOWN_PREFIXES) + 1
+    return "".join(
+        f"{prefix + ':':<{width}} {namespace}\n" for prefix, namespace in KNOWN_PREFIXES.items()
+    )
 
 
 def parse_param_options(options: Sequence[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 __all__ = [
     "DATA_GRAPH",
     "ID",
+    "INFERRED_GRAPH",
     "LINKS_GRAPH",
     "KNOWN_PREFIXES",
     "ONTOLOGY_GRAPH",
@@ -25,7 +26,12 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/siege626/graph/ontology")
 DATA_GRAPH = URIRef("https://w3id.org/siege626/graph/data")
 LINKS_GRAPH = URIRef("https://w3id.org/siege626/graph/links")
 
-# The prefixes a user may write in a parameter value and that output is shortened with.
+INFERRED_GRAPH = URIRef("https://w3id.org/siege626/graph/inferred")
+
+# Every prefix the shipped files (ontology, shapes, data, links, the release's void.ttl)
+# and the README use, one table: a query (kg query --file, /query, /sparql) needs no
+# PREFIX line for them, a parameter value may use them, output is shortened with them,
+# and `kg query --prefixes` lists them. A query's own PREFIX line overrides one.
 KNOWN_PREFIXES: dict[str, str] = {
     "id": str(ID),
     "sg": str(SG),
@@ -34,6 +40,28 @@ KNOWN_PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
     "skos": str(SKOS),
+    "dcterms": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "sf": "http://www.opengis.net/ont/sf#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "shp": "https://w3id.org/siege626/shapes#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "formats": "http://www.w3.org/ns/formats/",
+    "wd": "http://www.wikidata.org/entity/",
+    "pleiades": "https://pleiades.stoa.org/places/",
+    "virtrdf": "http://www.openlinksw.com/schemas/virtrdf#",
 }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from kg.errors import (
     QuerySyntaxError,
     UnsupportedQueryError,
 )
-from kg.namespaces import KNOWN_PREFIXES
+from kg.namespaces import INFERRED_GRAPH, KNOWN_PREFIXES
 from kg.parameters import bind_values, check_term, parse_value
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "Result",
     "bind_parameters",
     "bind_query",
+    "dataset_options",
     "default_catalogue",
     "get_query",
     "list_queries",
@@ -92,8 +93,11 @@ def get_query(name: str, directory: Path | str | None = None) -> QueryFile:
 
 
 def load_query_file(path: Path | str) -> QueryFile:
-    """An ad hoc query from a file; its header (Question, Parameter...) is optional."""
-    return read_query_file(Path(path), require_question=False)
+    """An ad hoc query from a file; its header (Question, Parameter...) is optional.
+
+    It is answered over every part of the graph, the generated part inferred included.
+    """
+    return replace(read_query_file(Path(path), require_question=False), ad_hoc=True)
 
 
 def prepare(text: str, source: str | Path) -> Query:
@@ -228,7 +232,7 @@ def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) ->
 
 def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
     try:
-        outcome = store.query(text, prefixes=KNOWN_PREFIXES, use_default_graph_as_union=True)
+        outcome = store.query(text, prefixes=KNOWN_PREFIXES, **dataset_options(store, query_file))
     except SyntaxError as error:
         raise _syntax_error(query_file, error, text) from None
     if isinstance(outcome, pyoxigraph.QueryBoolean):
@@ -241,6 +245,19 @@ def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) 
     triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in outcome]
     form = "DESCRIBE" if _DESCRIBE.search(_without_comments(text)) else "CONSTRUCT"
     return Result(form, ("subject", "predicate", "object"), _sorted_triples(triples))
+
+
+def dataset_options(store: pyoxigraph.Store, query_file: QueryFile) -> dict[str, Any]:
+    """The dataset ``query_file`` is answered over in ``store``: the union of its graphs,
+    without the generated part ``inferred`` for a canned query (see QueryFile.ad_hoc)."""
+    inferred = pyoxigraph.NamedNode(str(INFERRED_GRAPH))
+    if query_file.ad_hoc or not store.contains_named_graph(inferred):
+        return {"use_default_graph_as_union": True}
+    graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] = [
+        graph for graph in store.named_graphs() if graph != inferred
+    ]
+    graphs.append(pyoxigraph.DefaultGraph())
+    return {"default_graph": graphs}
 
 
 _DESCRIBE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*DESCRIBE\b", re.IGNORECASE)

@@ -8,6 +8,7 @@ from pathlib import Path
 __all__ = [
     "alignments_path",
     "data_path",
+    "inferred_path",
     "links_path",
     "ontology_core_path",
     "ontology_paths",
@@ -54,6 +55,11 @@ def data_path() -> Path:
 
 def links_path() -> Path:
     return resource_root() / "data" / "links.ttl"
+
+
+def inferred_path() -> Path:
+    """The generated part ``inferred`` (``kg infer`` writes it; see kg.inference)."""
+    return resource_root() / "data" / "inferred.ttl"
 
 
 def source_text_path() -> Path:

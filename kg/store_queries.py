@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
+from kg import loading
 from kg.catalogue import QueryFile
 from kg.namespaces import KNOWN_PREFIXES
 from kg.queries import ParameterValue, Result, bind_query, prepare
@@ -70,7 +71,9 @@ def run_query_on_store(
     prepared = prepare(text, query_file.path)
     form = query_form(prepared)
     text = with_known_prefixes(text)
-    dataset = [str(graph) for graph in client.target.dataset()]
+    # A canned query over the asserted parts, an ad hoc one over every part (QueryFile.ad_hoc).
+    parts = None if query_file.ad_hoc else loading.ASSERTED_PARTS
+    dataset = [str(graph) for graph in client.target.dataset(parts)]
     if form in ("SELECT", "ASK"):
         document = client.select_json(text, dataset)
         return read_json_results(

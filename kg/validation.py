@@ -181,10 +181,25 @@ def _with_ill_typed_literals(
     return violations
 
 
+_WHOLE_IRIS = frozenset({"wd", "pleiades"})
+
+
 def _report_prefixes(shapes: Graph) -> dict[str, str]:
-    """The known prefixes, plus sh: and the prefixes the shapes file declares for its shapes."""
-    prefixes = {**KNOWN_PREFIXES, "sh": str(SH)}
+    """The known prefixes, plus sh: and the prefixes the shapes file declares for its shapes.
+
+    The identifiers of other datasets (Wikidata, Pleiades) stay whole IRIs: a report
+    about a link shows the identifier as the reference gives it.
+    """
+    prefixes = {
+        prefix: namespace
+        for prefix, namespace in KNOWN_PREFIXES.items()
+        if prefix not in _WHOLE_IRIS
+    }
+    prefixes["sh"] = str(SH)
+    whole = {KNOWN_PREFIXES[prefix] for prefix in _WHOLE_IRIS}
     for prefix, namespace in shapes.namespaces():
+        if str(namespace) in whole:
+            continue
         if prefix and prefix not in prefixes and str(namespace) not in prefixes.values():
             prefixes[prefix] = str(namespace)
     return prefixes

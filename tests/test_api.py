@@ -32,6 +32,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.copy(FIXTURES / "validation" / "shapes.ttl", tmp_path / "ontology" / "shapes.ttl")
     shutil.copy(FIXTURES / "graph.ttl", tmp_path / "data" / "siege626.ttl")
     (tmp_path / "data" / "links.ttl").write_text("# No links in this fixture.\n")
+    (tmp_path / "data" / "inferred.ttl").write_text("# Nothing inferred in this fixture.\n")
     shutil.copytree(FIXTURES / "queries", tmp_path / "queries")
     shutil.copytree(FIXTURES / "validation" / "qc", tmp_path / "queries" / "qc")
     monkeypatch.setattr(resources, "resource_root", lambda: tmp_path)

@@ -155,7 +155,7 @@ def test_engine_option_refuses_others() -> None:
 def test_exactly_one_of_name_list_all_file() -> None:
     code, _, err = invoke("query", "--list", "--all")
     assert code == 2
-    assert "exactly one of NAME, --list, --all or --file" in err
+    assert "exactly one of NAME, --list, --all, --file or --prefixes" in err
 
 
 def test_help_states_defaults_and_version() -> None:

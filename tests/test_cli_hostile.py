@@ -332,6 +332,8 @@ HOSTILE_CASES = [
     ["stats", "--format", "yaml"],
     ["stats", "--part", "nothing"],
     ["context", "--out", "{missing}/c.jsonld"],
+    ["infer", "--out", "{missing}/inferred.ttl"],
+    ["infer", "--out", "{dir}"],
     ["release", "--out", "{regular}", "--no-docs"],
     ["load"],
     ["load", "--endpoint", ""],

@@ -78,7 +78,7 @@ def test_dataset_keeps_parts_in_named_graphs() -> None:
 def test_shipped_dataset_has_every_part_in_its_graph() -> None:
     dataset = load_dataset()
     sizes = {part: len(dataset.graph(part_graph(part))) for part in PARTS}
-    assert PARTS == ("ontology", "data", "links")
+    assert PARTS == ("ontology", "data", "links", "inferred")
     assert all(size > 0 for size in sizes.values())
     assert (ID.constantinople, SKOS.exactMatch, None) in dataset.graph(LINKS_GRAPH)
     assert (ID.constantinople, SKOS.exactMatch, None) not in dataset.graph(DATA_GRAPH)

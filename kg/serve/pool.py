@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.namespaces import KNOWN_PREFIXES
+
 __all__ = ["QueryOutcome", "QueryRequest", "WorkerPool"]
 
 _WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -113,6 +115,8 @@ class WorkerPool:
         memory_limit: int | None = 2 * 1024**3,
     ) -> None:
         self.graphs = [[iri, str(path)] for iri, path in graphs]
+        # The prefixes a query may use without declaring them (kg query --prefixes).
+        self.prefixes = dict(KNOWN_PREFIXES)
         self.size = size
         self.time_limit = time_limit
         self.max_bytes = max_bytes
@@ -139,7 +143,13 @@ class WorkerPool:
         worker = _Worker(process)
         self._all.add(worker)
         try:
-            await worker.send({"load": self.graphs, "memory_limit": self.memory_limit})
+            await worker.send(
+                {
+                    "load": self.graphs,
+                    "memory_limit": self.memory_limit,
+                    "prefixes": self.prefixes,
+                }
+            )
             json.loads(await worker.receive())
         except BaseException:
             self._all.discard(worker)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from kg.namespaces import ID, KNOWN_PREFIXES, SG
+from kg.namespaces import ID, INFERRED_GRAPH, KNOWN_PREFIXES, SG
 
 __all__ = [
     "DISPLAY_PREFIXES",
@@ -227,6 +227,10 @@ class SiteGraph:
         for quad in self.store:
             triple = (quad.subject, quad.predicate, quad.object)
             self.graph_triples[quad.graph_name.value].add(triple)
+            # Pages show what the sources say: the generated part (inferred) is served
+            # as its graph and answers /sparql, but adds nothing to a resource's page.
+            if quad.graph_name.value == str(INFERRED_GRAPH):
+                continue
             if triple not in triples:
                 triples.add(triple)
                 self.outgoing[quad.subject].append((quad.predicate, quad.object))

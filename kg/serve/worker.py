@@ -19,7 +19,8 @@ pyoxigraph and rdflib's SPARQL parser, so a replacement is ready in about a seco
 
 Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
 
-* server → worker, first: ``{"load": [[graph IRI, file path], ...], "memory_limit": bytes}``;
+* server → worker, first: ``{"load": [[graph IRI, file path], ...], "memory_limit": bytes,
+  "prefixes": {prefix: namespace}}`` (the prefixes a query may use undeclared);
   worker → server: ``{"ready": true, "quads": N}``.
 * server → worker: ``{"query": text, "results_type": media type or null, "graph_type":
   media type or null, "default_graph": [IRI] or null, "named_graph": [IRI] or null,
@@ -83,6 +84,11 @@ class _CappedBuffer:
 
     def getvalue(self) -> bytes:
         return b"".join(self.parts)
+
+
+# The prefixes a query may use without a PREFIX line; the server sends them (kg.namespaces).
+# rdflib's parseQuery, the SERVICE guard, reads prefixed names without their declarations.
+PREFIXES: dict[str, str] = {}
 
 
 def read_message(stream: BinaryIO) -> bytes | None:
@@ -164,7 +170,7 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     else:
         options["use_default_graph_as_union"] = True
     try:
-        outcome = store.query(request["query"], **options)
+        outcome = store.query(request["query"], prefixes=PREFIXES, **options)
     except SyntaxError as error:
         return {"status": "error", "code": 400, "message": _one_line(error)}, b""
     except OSError as error:
@@ -319,6 +325,7 @@ def main() -> int:
     if first is None:
         return 1
     setup = json.loads(first)
+    PREFIXES.update(setup.get("prefixes") or {})
     store = load_store(setup["load"])
     _warm_up(store)
     seal_file_descriptors()

@@ -284,7 +284,8 @@ def test_service_description_at_the_endpoint(client) -> None:
     assert (endpoint, f"<{sd}supportedLanguage>", f"<{sd}SPARQL11Query>") in found
     names = {o for (_, p, o) in found if p == f"<{sd}name>"}
     assert names == {
-        f"<https://w3id.org/siege626/graph/{part}>" for part in ("ontology", "data", "links")
+        f"<https://w3id.org/siege626/graph/{part}>"
+        for part in ("ontology", "data", "links", "inferred")
     }
 
 
