@@ -342,3 +342,120 @@ def test_links_church_point_has_a_precision() -> None:
 def test_links_kings_realm_is_named() -> None:
     assert (ID.king, SG.realm, ID.persians) in links()
     assert "Sasanian" in str(links().value(ID.king, RDFS.label))
+
+
+# --- 5. Canned questions ----------------------------------------------------------------
+
+
+CONTESTED_PARTS = {
+    (str(ID["shahin-vahmanzadegan"]), str(ID["claim-army-at-chalcedon-was-shahrbaraz"])),
+    (str(ID["persian-allies-under-shahrbaraz"]), str(ID["claim-persians-stayed-at-chalcedon"])),
+}
+
+
+def test_agents_on_each_side_flags_contested_participations() -> None:
+    flagged = {
+        (row["agent"], row["contestedBy"])
+        for row in answer("agents-on-each-side")
+        if row["contestedBy"]
+    }
+    assert flagged == CONTESTED_PARTS
+
+
+def test_commanders_flags_the_contested_command() -> None:
+    flagged = {
+        (row["commander"], row["contestedBy"])
+        for row in answer("commanders-of-forces-and-operations")
+        if row["contestedBy"]
+    }
+    assert flagged == {
+        (str(ID["shahin-vahmanzadegan"]), str(ID["claim-army-at-chalcedon-was-shahrbaraz"]))
+    }
+
+
+def test_alliances_flags_the_contested_words() -> None:
+    (row,) = answer("alliances")
+    assert row["contestedBy"] == str(ID["claim-persians-stayed-at-chalcedon"])
+
+
+def test_chronology_says_who_gives_each_date_and_has_the_year_only_siege() -> None:
+    rows = answer("chronology-of-dated-events")
+    siege = [row for row in rows if row["event"] == str(ID["siege-of-constantinople"])]
+    assert {(row["year"], row["gregorianDate"], row["givenBy"]) for row in siege} == {
+        ("626", "", "the text"),
+        ("626", "0626-08-10", "the text"),
+    }
+    by_text = {
+        row["gregorianDate"]
+        for row in rows
+        if row["givenBy"] == "the text" and row["gregorianDate"]
+    }
+    assert by_text == {"0626-08-03", "0626-08-10"}
+    assert all(row["givenBy"] for row in rows)
+    assert {row["givenBy"] for row in rows} == {"the text", "English Wikipedia"}
+
+
+def test_outcome_of_battle_answers_for_the_infantry_battle() -> None:
+    rows = answer("outcome-of-battle", battle="id:infantry-battle-on-the-walls")
+    assert [
+        (
+            row["battleLabel"],
+            row["placeLabel"],
+            row["fighter"],
+            row["consequence"],
+            row["consequenceRelationLabel"],
+            row["consequenceActorLabel"],
+        )
+        for row in rows
+    ] == [
+        (
+            "Infantry battle on the walls",
+            "Theodosian Walls",
+            "",
+            str(ID["repeated-assaults-held-off"]),
+            "after",
+            "imperial troops defending the capital",
+        )
+    ]
+
+
+def test_hedges_of_the_text_lists_every_kind_of_hedge() -> None:
+    rows = answer("hedges-of-the-text")
+    found = {(row["kind"], row["line"], row["hedgeLabel"]) for row in rows if row["source"] != ""}
+    for expected in [
+        ("hedged figure", "1", "approximate"),
+        ("hedged figure", "2", "presumed"),
+        ("hedged figure", "2", "of unknown size"),
+        ("hedged figure", "9", "approximate"),
+        ("planned or hoped-for event", "4", "planned"),
+        ("planned or hoped-for event", "11", "planned"),
+        ("planned or hoped-for event", "12", "planned"),
+        ("approximate date", "", "approximate"),
+        ("contested by another account", "4", "claim"),
+        ("contested by another account", "7", "claim"),
+        ("contested by another account", "9", "claim"),
+    ]:
+        assert expected in found, expected
+
+
+@pytest.mark.parametrize(
+    ("thing", "value", "line", "exact"),
+    [
+        ("Avar horde", "80000", "1", "with a horde of about eighty thousand men"),
+        ("garrison", "twelve thousand", "7", "twelve thousand well-trained imperial troops"),
+        ("walls", "5.7", "9", "about 5.7 kilometers"),
+        (
+            "oppose Heraclius",
+            "50000",
+            "2",
+            "of unknown size, presumably more than fifty thousand men each",
+        ),
+    ],
+)
+def test_sentence_supporting_figure_takes_a_name_and_a_value(
+    thing: str, value: str, line: str, exact: str
+) -> None:
+    rows = answer("sentence-supporting-figure", thing=thing, value=value)
+    assert [(row["line"], row["exact"], row["source"]) for row in rows] == [
+        (line, exact, "the text")
+    ]
