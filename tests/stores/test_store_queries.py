@@ -127,9 +127,11 @@ def test_the_dataset_is_exactly_the_loaded_graphs(loaded: Loaded, tmp_path: Path
 def test_pre_1582_dates_sort_and_answer_as_embedded(loaded: Loaded) -> None:
     query = next(query for query in QUERIES if query.name == "chronology-of-dated-events")
     local, remote = loaded.both(query)
-    dates = [str(row[0]) for row in remote.rows]
+    # Events of which only the year is given have no day (their first column is unbound).
+    dated = [row for row in remote.rows if row[0] is not None]
+    dates = [str(row[0]) for row in dated]
     assert {"0626-08-03", "0626-08-10"} <= set(dates)
     assert dates == sorted(dates)
     xsd_date = URIRef("http://www.w3.org/2001/XMLSchema#date")
-    assert all(getattr(row[0], "datatype", None) == xsd_date for row in remote.rows)
+    assert all(getattr(row[0], "datatype", None) == xsd_date for row in dated)
     _assert_same(local, remote)
