@@ -12,9 +12,11 @@ What a user queries by, spelled out so that every store answers it without a rea
    file is another node). Left out: what is already asserted, ``owl:Thing`` and
    ``rdfs:Resource``, and owlrl's axiomatic and literal-typing triples.
 2. **The agents of an event** (``sg:involvedAgent``), one pattern for who took part:
-   the ``sg:agent`` of every ``sg:Participation`` whose ``sg:roleIn`` is an event, and
-   every ``sg:Agent`` that an event ``sg:involves`` directly (its ``sg:target``,
-   ``sg:affected``, ``sg:produced`` or ``sg:winner``), with the super-properties of
+   the ``sg:agent`` of every ``sg:Participation`` whose ``sg:roleIn`` is the event, and
+   every ``sg:Agent`` that the event ``sg:involves`` directly (its ``sg:target``,
+   ``sg:affected``, ``sg:produced`` or ``sg:winner``); and, as the canned query
+   participants-in-event counts them, the agents of its parts (``sg:partOf`` between
+   events, followed up to the whole). With the super-properties of
    ``sg:involvedAgent`` (``sg:involves``, ``sem:hasActor``).
 3. **Which quotation states each fact**: the provenance rule of data/siege626.ttl ("a
    quotation or reference citation that ``sg:describes R`` states every triple of R,
@@ -173,7 +175,7 @@ def infer(
             literals.setdefault(subject, set()).add(_literal_key(obj))
 
     closure = _rdfs_closure(asserted)
-    agents = set(_involved_agents(closure))
+    agents = _agents_of_events(closure)
     for triple in agents:
         closure.add(triple)
     closure = _rdfs_closure(closure)
@@ -235,6 +237,29 @@ def _involved_agents(closure: Graph) -> Iterator[Triple]:
         if event in events and involved in agents and isinstance(event, URIRef):
             if isinstance(involved, URIRef):
                 yield (event, SG.involvedAgent, involved)
+
+
+def _agents_of_events(closure: Graph) -> set[Triple]:
+    """The agents of each event, and of its parts: who takes part in an assault of the
+    siege takes part in the siege (sg:partOf between events, followed to the top)."""
+    direct = set(_involved_agents(closure))
+    events = set(closure.subjects(RDF.type, _EVENT))
+    wholes: dict[Node, set[Node]] = {}
+    for part, whole in closure.subject_objects(SG.partOf):
+        if part in events and whole in events and isinstance(whole, URIRef):
+            wholes.setdefault(part, set()).add(whole)
+    agents = set(direct)
+    for event, _, agent in direct:
+        seen: set[Node] = set()
+        todo = list(wholes.get(event, ()))
+        while todo:
+            whole = todo.pop()
+            if whole in seen:
+                continue
+            seen.add(whole)
+            agents.add((whole, SG.involvedAgent, agent))
+            todo.extend(wholes.get(whole, ()))
+    return agents
 
 
 def _statements(
@@ -316,8 +341,9 @@ def render_inferred(inference: Inference) -> bytes:
             inference.superproperties,
         ),
         (
-            "Agents of events: the agents of each event's participations, and the agents "
-            "it involves directly (sg:target, sg:affected, sg:produced, sg:winner)",
+            "Agents of events: the agents of each event's participations, the agents it "
+            "involves directly (sg:target, sg:affected, sg:produced, sg:winner), and those "
+            "of its parts (sg:partOf)",
             inference.agents,
         ),
     )
