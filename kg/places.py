@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph
 
 from kg.canonical import CanonicalDataset
+from kg.queries import asserted_dataset_options
 from kg.wkt import WktError, wkt_to_geojson
 
 __all__ = ["LPF_CONTEXT", "PlacesResult", "places_collection", "render_places"]
@@ -138,7 +139,9 @@ class _Rendered:
 
 
 def _rows(store: pyoxigraph.Store, query: str) -> list[dict[str, Any]]:
-    solutions = store.query(_PREFIXES + query, use_default_graph_as_union=True)
+    # Over what is asserted: a place's types are its own classes, not every superclass
+    # that the generated part inferred states.
+    solutions = store.query(_PREFIXES + query, **asserted_dataset_options(store))
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     names = [variable.value for variable in solutions.variables]
     return [

@@ -45,6 +45,7 @@ __all__ = [
     "QueryFile",
     "Result",
     "bind_parameters",
+    "asserted_dataset_options",
     "bind_query",
     "dataset_options",
     "default_catalogue",
@@ -250,8 +251,15 @@ def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) 
 def dataset_options(store: pyoxigraph.Store, query_file: QueryFile) -> dict[str, Any]:
     """The dataset ``query_file`` is answered over in ``store``: the union of its graphs,
     without the generated part ``inferred`` for a canned query (see QueryFile.ad_hoc)."""
+    if query_file.ad_hoc:
+        return {"use_default_graph_as_union": True}
+    return asserted_dataset_options(store)
+
+
+def asserted_dataset_options(store: pyoxigraph.Store) -> dict[str, Any]:
+    """``store.query`` options for a default graph of every graph but ``inferred``."""
     inferred = pyoxigraph.NamedNode(str(INFERRED_GRAPH))
-    if query_file.ad_hoc or not store.contains_named_graph(inferred):
+    if not store.contains_named_graph(inferred):
         return {"use_default_graph_as_union": True}
     graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] = [
         graph for graph in store.named_graphs() if graph != inferred

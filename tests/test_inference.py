@@ -299,3 +299,14 @@ SELECT ?quotation ?line ?exact WHERE {{
 
 def test_no_statement_of_an_editorial_note(inference) -> None:
     assert not [row for row in inference.statements if row[2] == SKOS_NOTE]
+
+
+def test_the_places_export_lists_each_place_under_its_own_classes() -> None:
+    """The Linked Places export reads what is asserted: no superclass among a place's types."""
+    from kg.canonical import canonicalize
+    from kg.parts import select_parts
+    from kg.places import places_collection
+
+    every = places_collection(canonicalize(select_parts())).collection
+    asserted_only = places_collection(canonicalize(select_parts(loading.ASSERTED_PARTS)))
+    assert every == asserted_only.collection
