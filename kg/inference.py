@@ -434,6 +434,9 @@ def _n3(term: Node) -> str:
             if iri.startswith(namespace) and _local_ok(local):
                 return f"{prefix}:{local}"
         return f"<{iri}>"
+    if isinstance(term, Literal) and term.datatype is not None and not term.language:
+        # "80000"^^xsd:integer rather than the datatype's whole IRI
+        return f"{Literal(str(term)).n3()}^^{_n3(URIRef(term.datatype))}"
     return term.n3()
 
 
