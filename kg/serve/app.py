@@ -549,6 +549,7 @@ async def index_page(request: Request) -> Response:
             base=server.settings.public_url,
             sentences=sum(1 for slug in site.slugs if slug.startswith("sentence-")),
             open_classes={"siege", "person"},
+            summary=site.siege_summary(),
         )
     )
 

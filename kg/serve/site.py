@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
@@ -68,6 +68,58 @@ _DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate"
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
+# Words for the terms of other vocabularies that pages show as property names.
+_READABLE = {
+    RDF + "type": "kind",
+    RDFS + "label": "name",
+    RDFS + "comment": "comment",
+    RDFS + "seeAlso": "see also",
+    SKOS + "prefLabel": "name",
+    SKOS + "altLabel": "also called",
+    SKOS + "exactMatch": "same as",
+    SKOS + "closeMatch": "close to",
+    SKOS + "editorialNote": "editors' note",
+    SKOS + "definition": "definition",
+    GEO + "hasGeometry": "geometry",
+    GEO + "asWKT": "coordinates",
+    "http://purl.org/dc/terms/source": "source",
+    "http://purl.org/dc/terms/license": "licence",
+    "http://purl.org/dc/terms/bibliographicCitation": "cited as",
+    "http://purl.org/dc/terms/isReplacedBy": "replaced by",
+    "http://www.w3.org/2002/07/owl#deprecated": "deprecated",
+    "http://www.w3.org/2002/07/owl#sameAs": "same as",
+}
+# Properties a reader does not need: shown only in a page's "Data details".
+_PLUMBING = {
+    RDF + "type",
+    SKOS + "exactMatch",
+    SKOS + "closeMatch",
+    "http://www.w3.org/2002/07/owl#sameAs",
+    GEO + "hasGeometry",
+    GEO + "asWKT",
+    str(SG) + "sha256",
+    str(SG) + "characterCount",
+    str(SG) + "startOffset",
+    str(SG) + "endOffset",
+    str(SG) + "julianDayNumber",
+    str(SG) + "gregorianDate",
+    str(SG) + "calendar",
+    str(SG) + "inDocument",
+    str(SG) + "pleiadesPlace",
+    str(SG) + "pointPrecision",
+}
+# Headings of a page's "Related" groups, by the property that points at the resource.
+_RELATED = {
+    str(SG) + "partOf": "its parts",
+    str(SG) + "agent": "parts played",
+    str(SG) + "roleIn": "parts played in it",
+    str(SG) + "holder": "offices held and life",
+    str(SG) + "concerns": "other accounts about it",
+    str(SG) + "citesReference": "citations of it",
+    str(SG) + "onSide": "on this side",
+}
+_WIKIPEDIA_REFERENCE = str(ID) + "reference-english-wikipedia"
+_WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _POINT = re.compile(r"\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*", re.IGNORECASE)
 
@@ -108,6 +160,7 @@ class Source:
     reference: Link | None = None
     locator: str | None = None
     record: Link | None = None
+    article: Link | None = None  # the Wikipedia article or Wikidata item cited
 
 
 @dataclass(frozen=True)
@@ -155,6 +208,56 @@ class TimelineEntry:
     sources: tuple[Source, ...]
 
 
+@dataclass(frozen=True)
+class SentenceView:
+    """One line of the source text, cut at its quotations."""
+
+    line: int
+    link: Link
+    segments: list[tuple[str, Link | None]]
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """An office a person holds, with the tenure's dates where a reference gives them."""
+
+    office: Link
+    tenure: Link | None
+    start: str | None
+    end: str | None
+    as_given: str | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """Another account that disagrees with words of the text."""
+
+    link: Link
+    text: str | None
+    contests: Source | None
+    figures: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class SideView:
+    side: Link
+    forces: list[tuple[Link, str | None, str | None]]  # (agent, strength, words as given)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The key facts of the siege, read from the graph."""
+
+    event: Link
+    text: str
+    dates: list[tuple[DateView, list[tuple[str, Link]]]]  # (day, [(what of, event)])
+    sides: list[SideView]
+    leaders: list[tuple[Link, str, Link | None]]  # (person, what they are, of what)
+    outcome: list[tuple[Link, list[Link]]]  # (event, winners)
+
+
 @dataclass
 class EntityView:
     """Everything the page of one resource shows."""
@@ -173,6 +276,15 @@ class EntityView:
     dates: list[DateView] = field(default_factory=list)
     place: Place | None = None
     text_segments: list[tuple[str, Link | None]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    details: list[Statement] = field(default_factory=list)  # plumbing: IRIs, types, matches
+    related: list[tuple[str, list[Link]]] = field(default_factory=list)
+    sentences: list[SentenceView] = field(default_factory=list)
+    previous: Link | None = None
+    next: Link | None = None
+    offices: list[OfficeView] = field(default_factory=list)
+    claims: list[ClaimView] = field(default_factory=list)
+    summary: Summary | None = None
 
 
 def _iri(term: Term) -> str | None:
@@ -244,6 +356,7 @@ class SiteGraph:
             {slug for term in self.outgoing if (iri := _iri(term)) and (slug := slug_of(iri))}
         )
         self._slug_set = set(self.slugs)
+        self._siege_summary: Summary | None = None
 
     # -- indexes ---------------------------------------------------------------
 
@@ -271,6 +384,31 @@ class SiteGraph:
                 self._labels[subject.value] = f"line {obj.value}"
             elif predicate.value == exact and self._is_a(subject, "Quotation"):
                 self._labels[subject.value] = f"“{obj.value}”"
+        # Figures, parts played, citations and geometries are named by what they say.
+        unnamed = {
+            s
+            for (s, _, _) in self.triples
+            if isinstance(s, ox.NamedNode) and s.value not in self._labels
+        }
+        for subject in sorted(unnamed, key=str):
+            if self._is_a(subject, "Quantity"):
+                self._labels[subject.value] = self.quantity_phrase(subject)
+            elif self._is_a(subject, "ReferenceCitation"):
+                reference = self._first(subject, str(SG) + "citesReference")
+                locator = self._first(subject, str(SG) + "locator")
+                name = self.label(reference.value) if reference is not None else "a reference"
+                self._labels[subject.value] = (
+                    f"{name}, “{locator.value}”" if locator is not None else name
+                )
+        for subject in sorted(unnamed, key=str):
+            if self._is_a(subject, "Participation"):
+                parts = [self._first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
+                agent, role, within = (self.label(t.value) if t is not None else "" for t in parts)
+                self._labels[subject.value] = f"{agent}: {role} in {_lowered(within)}".strip()
+            elif subject.value not in self._labels:
+                places = self._subjects(subject, GEO + "hasGeometry")
+                if places:
+                    self._labels[subject.value] = f"point of {self.label(places[0].value)}"
 
     def _is_source_structure(self, subject: Term) -> bool:
         """Whether ``subject`` is part of how the sources are recorded, not a claim of theirs."""
@@ -312,6 +450,8 @@ class SiteGraph:
     def label(self, iri: str) -> str:
         if iri in self._labels:
             return self._labels[iri]
+        if iri in _READABLE:
+            return _READABLE[iri]
         short = shorten(iri)
         return short.split(":", 1)[1] if short != iri and ":" in short else short
 
@@ -351,6 +491,49 @@ class SiteGraph:
             )
         return Value("(a node without a name)", nested=nested)
 
+    def quantity_phrase(self, node: Term) -> str:
+        """A figure in words with its hedges: "about 80,000 men", "12,000 men, as stated"."""
+        qualifiers = {q.value[len(str(SG)) :] for q in self._objects(node, str(SG) + "qualifier")}
+        unit = self._first(node, str(SG) + "unit")
+        unit_text = f" {self.label(unit.value)}" if unit is not None else ""
+        if unit_text == " kilometre":
+            unit_text = " km"
+        figure = ""
+        for name, words in (("numericValue", ""), ("moreThan", "more than "), ("lessThan", "")):
+            term = self._first(node, str(SG) + name)
+            if term is None:
+                continue
+            if name == "lessThan":
+                words = "fewer than " if unit_text == " men" else "less than "
+            number = float(term.value)
+            shown = f"{int(number):,}" if number.is_integer() else f"{number:,}"
+            figure = f"{words}{shown}{unit_text}"
+            break
+        if not figure:
+            return "a figure the text does not give"
+        if "presumed" in qualifiers:
+            figure = f"presumably {figure}"
+        if "approximate" in qualifiers:
+            figure = f"about {figure}"
+        if "unknownSize" in qualifiers:
+            figure = f"of unknown size, {figure}"
+        if "asStated" in qualifiers:
+            figure = f"{figure}, as stated"
+        return figure
+
+    @staticmethod
+    def _article(reference: Term | None, locator: str | None, record: Term | None) -> Link | None:
+        """The Wikipedia article or the Wikidata item a citation names, as a link."""
+        if isinstance(record, ox.NamedNode) and record.value.startswith(_WIKIDATA_ENTITY):
+            item = record.value[len(_WIKIDATA_ENTITY) :]
+            return Link(
+                f"Wikidata item {item}", f"https://www.wikidata.org/wiki/{item}", record.value, True
+            )
+        if reference is not None and reference.value == _WIKIPEDIA_REFERENCE and locator:
+            href = "https://en.wikipedia.org/wiki/" + quote(locator.replace(" ", "_"))
+            return Link(f"Wikipedia: {locator}", href, href, True)
+        return None
+
     # -- provenance ------------------------------------------------------------
 
     def source_terms(self, triple: Triple) -> list[Term]:
@@ -381,12 +564,17 @@ class SiteGraph:
             )
         reference = properties.get(str(SG) + "citesReference")
         record = properties.get(str(SG) + "record")
+        locator = self._text(properties.get(str(SG) + "locator"))
+        article = self._article(reference, locator, record)
         return Source(
             "citation",
             link,
             reference=self.link(reference) if reference is not None else None,
-            locator=self._text(properties.get(str(SG) + "locator")),
-            record=self.link(record) if record is not None else None,
+            locator=locator,
+            record=self._hub(record)
+            if isinstance(record, ox.NamedNode) and article is None
+            else None,
+            article=article,
         )
 
     def _first(self, subject: Term, predicate: str) -> Term | None:
@@ -503,7 +691,254 @@ class SiteGraph:
         ]
         view.place = self._place(node)
         view.text_segments = self._text_segments(node)
+        self._reading(node, view)
         return view
+
+    # -- the reading parts of a page -------------------------------------------
+
+    def _reading(self, node: Term, view: EntityView) -> None:
+        """What a reader sees first: plain words, the text, offices, other accounts."""
+        view.kinds = [t.label for t in view.types if t.iri.startswith(str(SG))] or [
+            t.label for t in view.types
+        ]
+        view.details = [s for s in view.statements if s.predicate.iri in _PLUMBING]
+        view.statements = [s for s in view.statements if s.predicate.iri not in _PLUMBING]
+        grouped: dict[str, list[Link]] = defaultdict(list)
+        for subject, predicate in view.incoming:
+            if predicate.iri in _PLUMBING or predicate.iri == str(SG) + "inSentence":
+                continue
+            heading = _RELATED.get(predicate.iri, f"{predicate.label} this")
+            grouped[heading].append(subject)
+        view.related = [
+            (label, sorted(set(links), key=lambda link: self.sort_key(link.iri)))
+            for label, links in sorted(grouped.items())
+        ]
+        if self._is_a(node, "SourceDocument"):
+            view.sentences = [
+                SentenceView(line, self.link(sentence), self._text_segments(sentence))
+                for line, sentence in self._lines(node)
+            ]
+        if self._is_a(node, "Sentence"):
+            document = self._first(node, str(SG) + "inDocument")
+            lines = self._lines(document) if document is not None else []
+            here = [i for i, (_, sentence) in enumerate(lines) if sentence == node]
+            if here:
+                i = here[0]
+                view.previous = self.link(lines[i - 1][1]) if i > 0 else None
+                view.next = self.link(lines[i + 1][1]) if i + 1 < len(lines) else None
+        view.offices = self._offices(node)
+        own_words = [q.link.iri for q in view.quotations] + [node.value]
+        own_words += [q.value for q in self._subjects(node, str(SG) + "inSentence")]
+        view.claims = self._claims(node, own_words)
+        if self._is_a(node, "Siege"):
+            view.summary = self.summary(node.value)
+            view.claims = self._claims(None, [])
+
+    def _lines(self, document: Term) -> list[tuple[int, Term]]:
+        found = []
+        for sentence in self._subjects(document, str(SG) + "inDocument"):
+            line = self._first(sentence, str(SG) + "lineNumber")
+            if line is not None and self._is_a(sentence, "Sentence"):
+                found.append((int(line.value), sentence))
+        return sorted(found, key=lambda pair: pair[0])
+
+    def _date_words(self, term: Term | None, year: Term | None) -> str | None:
+        if term is not None:
+            date = self._date(ox.NamedNode(str(SG) + "date"), term)
+            if date is not None:
+                return f"{date.julian} (Gregorian {date.gregorian})"
+        return year.value if year is not None else None
+
+    def _offices(self, node: Term) -> list[OfficeView]:
+        offices: dict[Term, OfficeView] = {}
+        for tenure in self._subjects(node, str(SG) + "holder"):
+            office = self._first(tenure, str(SG) + "ofOffice")
+            if office is None:
+                continue
+
+            def one(name: str, tenure: Term = tenure) -> Term | None:
+                return self._first(tenure, str(SG) + name)
+
+            offices[tenure] = OfficeView(
+                office=self.link(office),
+                tenure=self.link(tenure),
+                start=self._date_words(one("startDate"), one("startYear")),
+                end=self._date_words(one("endDate"), one("endYear")),
+                as_given=self._text(one("asGiven")),
+                sources=self.sources((tenure, ox.NamedNode(str(SG) + "ofOffice"), office)),
+            )
+        held = {view.office.iri for view in offices.values()}
+        for office in self._objects(node, str(SG) + "holdsOffice"):
+            if office.value not in held:
+                sources = self.sources((node, ox.NamedNode(str(SG) + "holdsOffice"), office))
+                offices[office] = OfficeView(self.link(office), None, None, None, None, sources)
+        return sorted(offices.values(), key=lambda o: (o.start is None, o.office.label))
+
+    def _claims(self, node: Term | None, quotations: list[str]) -> list[ClaimView]:
+        """Other accounts about ``node`` or against its words; every claim if node is None."""
+        claims = []
+        for claim in self._subjects(ox.NamedNode(str(SG) + "Claim"), RDF + "type"):
+            contested = self._objects(claim, str(SG) + "contests")
+            concerns = self._objects(claim, str(SG) + "concerns")
+            if node is not None and node not in concerns and node != claim:
+                if not any(q.value in quotations for q in contested):
+                    continue
+            claims.append(
+                ClaimView(
+                    link=self.link(claim),
+                    text=self._text(self._first(claim, str(SG) + "claimText")),
+                    contests=self.source(contested[0]) if contested else None,
+                    figures=tuple(
+                        self.quantity_phrase(q)
+                        for q in self._objects(claim, str(SG) + "claimedStrength")
+                    ),
+                    sources=tuple(self.source(c) for c in self._described_by.get(claim, [])),
+                )
+            )
+        return sorted(claims, key=lambda c: (c.contests.line if c.contests else 0) or 0)
+
+    def sort_key(self, iri: str) -> tuple[Any, ...]:
+        """Lines by number, dates by day, quotations by place in the text, others by name."""
+        node = ox.NamedNode(iri)
+        line = self._first(node, str(SG) + "lineNumber")
+        if line is not None:
+            return (0, int(line.value), "")
+        day = self._first(node, str(SG) + "julianDayNumber")
+        if day is not None:
+            return (1, int(day.value), "")
+        start = self._first(node, str(SG) + "startOffset")
+        if start is not None:
+            return (2, int(start.value), "")
+        words = re.split(r"(\d+)", self.label(iri).lower())
+        return (3, 0, tuple((0, int(w), "") if w.isdigit() else (1, 0, w) for w in words))
+
+    # -- the summary of the siege ------------------------------------------------
+
+    def _select(self, query: str) -> list[dict[str, Term]]:
+        graphs = [ox.NamedNode(GRAPH_BASE + part) for part in ("data", "links", "ontology")]
+        prefixes = f"PREFIX sg: <{SG}>\nPREFIX rdf: <{RDF}>\n"
+        results = self.store.query(prefixes + query, default_graph=graphs)
+        variables = [v.value for v in results.variables]
+        return [{name: row[name] for name in variables if row[name] is not None} for row in results]
+
+    def siege_summary(self) -> Summary | None:
+        """The summary of the siege the graph is about, for the index."""
+        if not self.has_slug("siege-of-constantinople"):
+            return None
+        if self._siege_summary is None:
+            self._siege_summary = self.summary(str(ID) + "siege-of-constantinople")
+        return self._siege_summary
+
+    def summary(self, iri: str) -> Summary:
+        """The key facts of an event and a few sentences that tell them, from the graph."""
+        event = f"<{iri}>"
+        within = f"{{ ?e sg:partOf* {event} }}"
+        dated = self._select(
+            f"SELECT DISTINCT ?e ?p ?d WHERE {{ {within} ?e ?p ?d . ?d a sg:HistoricalDate }}"
+        )
+        by_day: dict[str, tuple[DateView, list[tuple[str, Link]]]] = {}
+        for row in dated:
+            date = self._date(row["p"], row["d"])
+            if date is not None:
+                what = {"startDate": "start of ", "endDate": "end of "}.get(
+                    row["p"].value[len(str(SG)) :], ""
+                )
+                by_day.setdefault(date.gregorian_iso, (date, []))[1].append(
+                    (what, self.link(row["e"]))
+                )
+        dates = sorted(
+            ((date, sorted(events, key=lambda e: e[1].label)) for date, events in by_day.values()),
+            key=lambda pair: pair[0].julian_day_number or 0,
+        )
+        forces = self._select(
+            f"""SELECT DISTINCT ?side ?agent ?strength WHERE {{
+                {within} ?p sg:roleIn ?e ; sg:agent ?agent ; sg:onSide ?side .
+                FILTER NOT EXISTS {{ ?agent a sg:Person }}
+                OPTIONAL {{ ?agent sg:strength ?strength }}
+            }}"""
+        )
+        sides: dict[Term, dict[Term, tuple[Link, str | None, str | None]]] = defaultdict(dict)
+        for row in forces:
+            strength = row.get("strength")
+            phrase = self.quantity_phrase(strength) if strength is not None else None
+            given = self._text(self._first(strength, str(SG) + "asGiven")) if strength else None
+            known = sides[row["side"]].get(row["agent"])
+            if known is None or known[1] is None:
+                sides[row["side"]][row["agent"]] = (self.link(row["agent"]), phrase, given)
+        side_views = [
+            SideView(
+                self.link(side),
+                sorted(agents.values(), key=lambda a: (a[1] is None, a[0].label.lower())),
+            )
+            for side, agents in sorted(sides.items(), key=lambda pair: self.label(pair[0].value))
+        ]
+        leaders_rows = self._select(
+            f"""SELECT DISTINCT ?person ?role ?office ?of WHERE {{
+                ?p sg:agent ?person ; sg:role ?role ; sg:roleIn ?of .
+                ?person a sg:Person .
+                OPTIONAL {{ ?p sg:inOffice ?office }}
+                {{ ?of sg:partOf* {event} }} UNION
+                {{ ?q sg:agent ?of ; sg:roleIn ?e . {within} }}
+            }}"""
+        )
+        leaders: dict[Term, tuple[Link, str, Link | None]] = {}
+        for row in leaders_rows:
+            office = row.get("office")
+            what = self.label(office.value) if office is not None else self.label(row["role"].value)
+            known = leaders.get(row["person"])
+            if known is None or (office is not None and known[2] is not None):
+                of = None if office is not None else self.link(row["of"])
+                leaders[row["person"]] = (self.link(row["person"]), what, of)
+        outcome_rows = self._select(
+            f"""SELECT DISTINCT ?e ?winner WHERE {{
+                {within} ?e a sg:Victory . OPTIONAL {{ ?e sg:winner ?winner }}
+            }}"""
+        )
+        outcome: dict[Term, list[Link]] = defaultdict(list)
+        for row in outcome_rows:
+            if "winner" in row:
+                outcome[row["e"]].append(self.link(row["winner"]))
+            else:
+                outcome.setdefault(row["e"], [])
+        summary = Summary(
+            event=self.link(iri),
+            text="",
+            dates=dates,
+            sides=side_views,
+            leaders=sorted(leaders.values(), key=lambda leader: leader[0].label),
+            outcome=[(self.link(e), sorted(w, key=lambda w: w.label)) for e, w in outcome.items()],
+        )
+        return Summary(**{**summary.__dict__, "text": self._summary_text(iri, summary)})
+
+    def _summary_text(self, iri: str, summary: Summary) -> str:
+        node = ox.NamedNode(iri)
+        sentences = []
+        war = self._first(node, str(SG) + "partOf")
+        place = self._first(node, str(SG) + "location")
+        opening = "The " + _lowered(summary.event.label)
+        if place is not None and self.label(place.value) not in opening:
+            opening += f", at {self.label(place.value)}"
+        if war is not None:
+            opening += (
+                f"{',' if ',' in opening else ''} was part of the {_lowered(self.label(war.value))}"
+            )
+        sentences.append(opening + ".")
+        for side in summary.sides:
+            figures = [f"{agent.label} ({phrase})" for agent, phrase, _ in side.forces if phrase]
+            names = [agent.label for agent, phrase, _ in side.forces if not phrase]
+            who = "; ".join(figures + ([", ".join(names)] if names else []))
+            sentences.append(f"On {side.side.label}: {who}.")
+        if summary.dates:
+            first, last = summary.dates[0], summary.dates[-1]
+            sentences.append(
+                f"The text dates it from {first[0].julian} "
+                f"({_lowered(first[1][0][0] + first[1][0][1].label)}) to {last[0].julian} "
+                f"(Julian calendar; {first[0].gregorian} to {last[0].gregorian} in the Gregorian)."
+            )
+        for victory, winners in summary.outcome:
+            by = f", won by {' and '.join(w.label for w in winners)}" if winners else ""
+            sentences.append(f"Outcome: {_lowered(victory.label)}{by}.")
+        return " ".join(sentences)
 
     def _participation(self, node: Term) -> Participation:
         def one(predicate: str) -> Link | None:
@@ -657,7 +1092,7 @@ class SiteGraph:
                 groups[class_iri].append(self.link(node))
         return sorted(
             (
-                (self.link(c), sorted(links, key=lambda link: link.label.lower()))
+                (self.link(c), sorted(links, key=lambda link: self.sort_key(link.iri)))
                 for c, links in groups.items()
             ),
             key=lambda group: group[0].label.lower(),
@@ -689,6 +1124,28 @@ class SiteGraph:
         return {
             part: len(self.graph_triples.get(GRAPH_BASE + part, ())) for part in self.part_names()
         }
+
+
+def _lowered(text: str) -> str:
+    """A label inside a sentence: "the Siege …" stays, "Defence of …" becomes "defence of …"."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first in _COMMON_WORDS:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+_COMMON_WORDS = {
+    "Siege",
+    "War",
+    "Attack",
+    "Defence",
+    "Decisive",
+    "Death",
+    "Reign",
+    "First",
+    "Second",
+    "The",
+}
 
 
 def _capitalised(text: str) -> str:
