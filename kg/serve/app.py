@@ -574,7 +574,15 @@ async def map_page(request: Request) -> Response:
     places = server.site.places()
     overview, detail = pages.map_figures(places)
     return _html(
-        server.page("map", "map.html", title="Map", places=places, overview=overview, detail=detail)
+        server.page(
+            "map",
+            "map.html",
+            title="Map",
+            places=places,
+            unplaced=server.site.places_without_points(),
+            overview=overview,
+            detail=detail,
+        )
     )
 
 

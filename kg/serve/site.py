@@ -1081,6 +1081,22 @@ class SiteGraph:
         ]
         return sorted(found, key=lambda place: place.link.label)
 
+    def places_without_points(self) -> list[tuple[Link, Link | None]]:
+        """The places (sg:Place or a subclass) with no point, each with what it is part of."""
+        query = f"""SELECT DISTINCT ?place ?whole WHERE {{
+            ?place a/<{RDFS}subClassOf>* <{SG}Place> .
+            FILTER NOT EXISTS {{ ?place <{GEO}hasGeometry> ?geometry }}
+            OPTIONAL {{ ?place <{SG}partOf> ?whole }} }}"""
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        found: dict[str, tuple[Link, Link | None]] = {}
+        for row in rows:  # type: ignore[union-attr]
+            place, whole = row["place"], row["whole"]
+            if isinstance(place, ox.NamedNode) and slug_of(place.value) in self._slug_set:
+                found.setdefault(
+                    place.value, (self.link(place), self.link(whole) if whole else None)
+                )
+        return sorted(found.values(), key=lambda pair: pair[0].label.lower())
+
     def index(self) -> list[tuple[Link, list[Link]]]:
         """The resources of the data and links, grouped by their classes in the ontology."""
         groups: dict[str, list[Link]] = defaultdict(list)
