@@ -195,6 +195,9 @@ def render_map(
         f'<rect class="sea" x="0" y="0" width="{width}" height="{height}"/>',
         _land_path(projection, bounds, width, height),
     ]
+    placed: list[tuple[float, float, float, float]] = [
+        (0, height - 42, 0.26 * width + 24, height),  # the scale bar
+    ]
     step = _step(max(east - west, north - south))
     longitude = math.ceil(west / step) * step
     while longitude <= east:
@@ -205,6 +208,7 @@ def render_map(
                 f'<text class="graticule-label" x="{px + 3:.1f}" y="11">'
                 f"{_format_degrees(longitude, step, 'E', 'W')}</text>"
             )
+            placed.append((px, 0, px + 40, 14))
         longitude += step
     latitude = math.ceil(south / step) * step
     while latitude <= north:
@@ -215,11 +219,9 @@ def render_map(
                 f'<text class="graticule-label" x="{width - 3}" y="{py - 3:.1f}" '
                 f'text-anchor="end">{_format_degrees(latitude, step, "N", "S")}</text>'
             )
+            placed.append((width - 44, py - 14, width, py))
         latitude += step
 
-    placed: list[tuple[float, float, float, float]] = [
-        (0, height - 42, 0.26 * width + 24, height),  # the scale bar
-    ]
     if frame is not None:
         left, top = x(frame[0]), y(frame[3])
         right, bottom = x(frame[2]), y(frame[1])
