@@ -69,6 +69,7 @@ _LAZY_COMMANDS = {
     "infer": "kg.cli_infer:infer_command",
     "load": "kg.cli_store:load_command",
     "serve": "kg.cli_serve:serve_command",
+    "site": "kg.cli_site:site_command",
 }
 
 EXIT_VIOLATIONS = 1

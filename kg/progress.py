@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -15,7 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["TerminalProgress", "load_progress"]
+__all__ = ["TerminalProgress", "count_progress", "load_progress"]
 
 
 class TerminalProgress:
@@ -70,3 +70,26 @@ def load_progress(console: Console | None = None) -> Iterator[TerminalProgress |
     )
     with progress:
         yield TerminalProgress(progress)
+
+
+@contextmanager
+def count_progress(
+    description: str, total: int, unit: str, console: Console | None = None
+) -> Iterator[Callable[[int], None]]:
+    """A function that advances one bar of ``total`` ``unit``; silent when not a terminal."""
+    console = console if console is not None else Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda count: None
+        return
+    progress = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task(description, total=max(total, 1))
+        yield lambda count: progress.advance(task, count)

@@ -1,0 +1,394 @@
+"""``kg site``: the whole site of ``kg serve`` as static files, for any static host.
+
+Every file is rendered by the application itself (:func:`kg.serve.create_app`, through
+an in-process ASGI client with the publication URL as its ``base_url``), so a page of the
+copy is byte for byte the page the server renders. The URLs come from what the
+application knows — the resources' slugs, the parts, the canned queries, the static and
+the release files — not from crawling its pages.
+
+Layout: a URL without a suffix is written as ``URL.html`` (``/page/X`` →
+``page/X.html``, ``/`` → ``index.html``), a URL with one as itself (``/data/X.ttl``).
+Static hosts with "pretty URLs" (GitHub Pages, Netlify, Cloudflare Pages) serve
+``/page/X`` from ``page/X.html``; on Apache the ``.htaccess`` written at the top does
+it, gives the RDF files their media types, and does the content negotiation of
+``/id/X``, ``/ontology``, ``/graph/P`` and ``/void``. ``w3id/.htaccess`` holds the rules
+for the w3id.org redirect service, which send ``https://w3id.org/siege626/…`` to the
+copy. The copy must be at the root of its host: the pages' links are absolute paths.
+
+Not written, because no static file can answer them: ``/sparql`` and ``/query`` (the
+SPARQL endpoint and its form), canned queries with other parameters than their defaults.
+
+The copy is built in a directory beside the target and renamed into place at the end;
+an existing target is replaced only with ``force`` and only if it is empty or a
+previous copy (its ``.htaccess`` says so), so a failure never leaves a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from kg.errors import KgError
+from kg.export import generated_notice
+from kg.output import OutputFileError
+
+__all__ = [
+    "DYNAMIC_PATHS",
+    "SiteResult",
+    "broken_links",
+    "build_site",
+    "publication_url",
+    "site_urls",
+    "static_htaccess",
+    "w3id_htaccess",
+]
+
+# URLs only a running server answers; a static copy's pages still link to them.
+DYNAMIC_PATHS = frozenset({"/sparql", "/query"})
+W3ID = "https://w3id.org/siege626/"
+_HTML_ACCEPT = "text/html"
+_RDF = {"ttl": "text/turtle", "jsonld": "application/ld\\+json", "nt": "application/n-triples"}
+_RESULTS_SUFFIXES = ("json", "xml", "csv", "tsv")
+_MARKER = "# " + generated_notice("kg site")
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """Where the copy is, and its files (relative paths) and their total size in bytes."""
+
+    directory: Path
+    files: tuple[str, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class _Item:
+    url: str  # the path the application answers
+    path: str  # the file it is written to, relative to the copy
+    accept: str | None = None
+
+
+def site_urls(server: object) -> list[_Item]:
+    """Every URL of the copy and its file, from the application's own names."""
+    from kg.serve.files import release_files
+
+    site = server.site  # type: ignore[attr-defined]
+    settings = server.settings  # type: ignore[attr-defined]
+    parts = list(dict.fromkeys(site.part_names()))
+    items = [_Item("/", "index.html", _HTML_ACCEPT)]
+    for url in ("/timeline", "/map", "/queries", "/downloads"):
+        items.append(_Item(url, url[1:] + ".html", _HTML_ACCEPT))
+    # /queries is also a directory: a host that redirects /queries to /queries/ finds it.
+    items.append(_Item("/queries", "queries/index.html", _HTML_ACCEPT))
+    for base in ["/ontology", "/void", *(f"/graph/{part}" for part in parts)]:
+        items.append(_Item(base, base[1:] + ".html", _HTML_ACCEPT))
+        for ext in _RDF:
+            if base == "/void":
+                media_type = _RDF[ext].replace("\\", "")
+                items.append(_Item(base, f"void.{ext}", media_type))
+            else:
+                items.append(_Item(f"{base}.{ext}", f"{base[1:]}.{ext}"))
+    for slug in site.slugs:
+        items.append(_Item(f"/page/{slug}", f"page/{slug}.html", _HTML_ACCEPT))
+        items.extend(_Item(f"/data/{slug}.{ext}", f"data/{slug}.{ext}") for ext in _RDF)
+    for name in server.queries:  # type: ignore[attr-defined]
+        items.append(_Item(f"/queries/{name}", f"queries/{name}.html", _HTML_ACCEPT))
+        items.extend(
+            _Item(f"/queries/{name}.{ext}", f"queries/{name}.{ext}") for ext in _RESULTS_SUFFIXES
+        )
+    static = server.static  # type: ignore[attr-defined]
+    items.extend(_Item(f"/static/{name}", f"static/{name}") for name in static)
+    dist = release_files(settings.dist_dir)
+    items.extend(_Item(f"/dist/{name}", f"dist/{name}") for name in dist)
+    for item in items:
+        _check_relative(item.path)
+    return items
+
+
+def _check_relative(path: str) -> None:
+    parts = PurePosixPath(path).parts
+    if not parts or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        raise KgError(f"kg site: refusing to write a file named {path!r}")
+
+
+def publication_url(value: str) -> str:
+    """``value`` checked as an absolute http(s) URL of a host's root, ending in ``/``."""
+    from kg.cli_serve import checked_base_url
+
+    checked = checked_base_url(value) or value
+    if urlsplit(checked).path not in ("", "/"):
+        raise KgError(
+            f"--base-url {value!r}: the copy must be at the root of its host "
+            "(its pages link to absolute paths such as /page/X)"
+        )
+    return checked.rstrip("/") + "/"
+
+
+def build_site(
+    target: Path | str,
+    *,
+    base_url: str,
+    dist_dir: Path | None = Path("dist"),
+    force: bool = False,
+    progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
+) -> SiteResult:
+    """Write the static copy to ``target``, published at ``base_url`` (a host's root).
+
+    ``progress(total)``, if given, is a context manager giving a function called with the
+    number of files written since its last call (:func:`kg.progress.count_progress`).
+    """
+    from kg.serve.app import ServeSettings, _graphs, _Server
+
+    url = publication_url(base_url)
+    destination = Path(target)
+    _check_replaceable(destination, force)
+    parent = destination.absolute().parent
+    if not parent.is_dir():
+        raise OutputFileError(destination, f"{parent}: no such directory")
+    settings = replace(ServeSettings(), base_url=url, dist_dir=dist_dir, workers=1)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
+    except OSError as error:
+        raise OutputFileError(destination, error.strerror or str(error)) from None
+    try:
+        from kg.serve import create_app
+
+        app = create_app(settings, _graphs())
+        server: _Server = app.state.server
+        items = site_urls(server)
+        with (progress or _no_progress)(len(items)) as advance:
+            _render_all(app, url, items, staging, advance)
+        (staging / ".htaccess").write_text(static_htaccess(), encoding="utf-8")
+        (staging / "w3id").mkdir()
+        context = "context.jsonld" if any(i.path == "dist/context.jsonld" for i in items) else None
+        parts = list(dict.fromkeys(server.site.part_names()))
+        (staging / "w3id" / ".htaccess").write_text(
+            w3id_htaccess(url, parts, context), encoding="utf-8"
+        )
+        broken = broken_links(staging, url)
+        if broken:
+            page, href = broken[0]
+            raise KgError(
+                f"kg site: {len(broken)} broken link(s) in the copy, first {href!r} on {page}"
+            )
+        _replace(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = sorted(
+        path.relative_to(destination).as_posix()
+        for path in destination.rglob("*")
+        if path.is_file()
+    )
+    size = sum((destination / name).stat().st_size for name in files)
+    return SiteResult(destination, tuple(files), size)
+
+
+@contextmanager
+def _no_progress(total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda count: None
+
+
+def _render_all(
+    app: object, url: str, items: list[_Item], directory: Path, advance: Callable[[int], None]
+) -> None:
+    import anyio
+    import httpx
+
+    async def run() -> None:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url=url) as client:
+            for item in items:
+                headers = {"Accept": item.accept} if item.accept else {}
+                try:
+                    response = await client.get(item.url, headers=headers)
+                except Exception as error:  # a failure of the application: one line
+                    raise KgError(
+                        f"kg site: {item.url} failed ({type(error).__name__}: {error})"
+                    ) from None
+                if response.status_code != 200:
+                    raise KgError(f"kg site: {item.url} answered {response.status_code}")
+                path = directory / item.path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(response.content)
+                advance(1)
+
+    anyio.run(run)
+
+
+def _check_replaceable(destination: Path, force: bool) -> None:
+    if not destination.exists() and not destination.is_symlink():
+        return
+    if not destination.is_dir() or destination.is_symlink():
+        raise OutputFileError(destination, "exists and is not a directory")
+    if not force:
+        raise OutputFileError(destination, "exists; --force replaces a previous copy")
+    if any(destination.iterdir()) and not _is_previous_copy(destination):
+        raise OutputFileError(destination, "not empty and not a previous copy of kg site")
+
+
+def _is_previous_copy(directory: Path) -> bool:
+    try:
+        with (directory / ".htaccess").open(encoding="utf-8") as handle:
+            return handle.readline().startswith("# Generated by `kg site`")
+    except OSError:
+        return False
+
+
+def _replace(staging: Path, destination: Path) -> None:
+    os.chmod(staging, 0o755)
+    if destination.exists():
+        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        destination.rename(old)
+        staging.rename(destination)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(destination)
+
+
+# -- rules for Apache and w3id.org ------------------------------------------------------
+
+
+def _negotiation(pattern: str, target: Callable[[str], str], flags: str) -> list[str]:
+    lines = []
+    for ext, media_type in _RDF.items():
+        lines += [
+            f"RewriteCond %{{HTTP_ACCEPT}} {media_type}",
+            f"RewriteRule {pattern} {target(ext)} {flags}",
+        ]
+    return lines
+
+
+def static_htaccess() -> str:
+    """The ``.htaccess`` of the copy on Apache (mod_rewrite, mod_mime, mod_dir)."""
+    from kg.serve.files import DIST_TYPES
+
+    types = sorted(DIST_TYPES.items())
+    lines = [
+        _MARKER,
+        "# The static copy of siege626 on Apache (mod_rewrite, mod_mime, mod_dir): media",
+        "# types, /page/X from page/X.html, and content negotiation as kg serve does it.",
+        "Options -Indexes -MultiViews",
+        "DirectoryIndex index.html",
+        "# /queries is queries.html, not a redirect to the directory /queries/.",
+        "DirectorySlash Off",
+        *(f'AddType "{media_type}" {ext}' for ext, media_type in types),
+        'AddType "text/css; charset=utf-8" .css',
+        "AddType text/tab-separated-values .tsv",
+        "",
+        "RewriteEngine on",
+        "# Canned queries' answers: SPARQL results, not any JSON or XML.",
+        r"RewriteRule ^queries/[^/]+\.json$ - [T=application/sparql-results+json,L]",
+        r"RewriteRule ^queries/[^/]+\.xml$ - [T=application/sparql-results+xml,L]",
+        "",
+        "# /id/X (https://w3id.org/siege626/id/X): 303 See Other to the data or the page.",
+        *_negotiation("^id/([^/]+)$", lambda ext: f"/data/$1.{ext}", "[R=303,L]"),
+        "RewriteRule ^id/([^/]+)$ /page/$1 [R=303,L]",
+        "",
+        "# /ontology, /graph/P, /void: the document in the format asked for.",
+        *_negotiation("^(ontology|graph/[^/.]+|void)$", lambda ext: f"$1.{ext}", "[L]"),
+        "RewriteCond %{HTTP_ACCEPT} !text/html",
+        "RewriteRule ^void$ void.ttl [L]",
+        "",
+        "# /X from X.html (the pages link to URLs without a suffix).",
+        "RewriteCond %{REQUEST_FILENAME} !-f",
+        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        r"RewriteRule ^(.+)$ $1.html [L]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def w3id_htaccess(url: str, parts: list[str], context: str | None = None) -> str:
+    """The rules for https://w3id.org/siege626/ (a directory ``siege626`` of w3id.org)."""
+    graphs = "|".join(parts)
+    documents = f"^(ontology|graph/(?:{graphs}))$"
+    lines = [
+        "# " + generated_notice("kg site"),
+        f"# https://w3id.org/siege626/ — the Siege of Constantinople (626), published at {url}",
+        "# Resources /id/X: 303 See Other to their data (Turtle, JSON-LD, N-Triples by the",
+        "# Accept header) or their page; the ontology and the named graphs likewise.",
+        "Options +FollowSymLinks",
+        "RewriteEngine on",
+        "",
+        *_negotiation("^id/([^/]+)$", lambda ext: f"{url}data/$1.{ext}", "[R=303,L]"),
+        f"RewriteRule ^id/([^/]+)$ {url}page/$1 [R=303,L]",
+        "",
+        *_negotiation(documents, lambda ext: f"{url}$1.{ext}", "[R=303,L]"),
+        f"RewriteRule {documents} {url}$1 [R=303,L]",
+        "",
+    ]
+    if context:
+        lines += [rf"RewriteRule ^context\.jsonld$ {url}dist/{context} [R=302,L]", ""]
+    lines += [f"RewriteRule ^$ {url} [R=302,L]", ""]
+    return "\n".join(lines)
+
+
+# -- links --------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    _ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "form": "action"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = self._ATTRIBUTES.get(tag)
+        for name, value in attrs:
+            if name == wanted and value is not None:
+                self.links.append(value)
+
+
+def _page_url(relative: str) -> str:
+    if relative == "index.html":
+        return "/"
+    return "/" + relative.removesuffix(".html")
+
+
+def broken_links(directory: Path, base_url: str) -> list[tuple[str, str]]:
+    """The links of the copy's HTML files that no file of the copy answers: (file, link).
+
+    A link resolves as a static host with the copy's ``.htaccess`` serves it: ``/X`` from
+    the file ``X`` or ``X.html``, ``/id/X`` to the page ``page/X.html``. Links to other
+    hosts are not followed; ``/sparql`` and ``/query`` (DYNAMIC_PATHS) are known to need
+    the server; a link with a query string is broken, since a static host ignores it.
+    """
+    base = urlsplit(base_url)
+    broken = []
+    for page in sorted(directory.rglob("*.html")):
+        relative = page.relative_to(directory).as_posix()
+        if relative.startswith("w3id/"):
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            target = urlsplit(urljoin(base_url.rstrip("/") + _page_url(relative), link))
+            if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                continue
+            if target.path in DYNAMIC_PATHS:
+                continue
+            if target.query or not _resolves(directory, unquote(target.path)):
+                broken.append((relative, link))
+    return broken
+
+
+def _resolves(directory: Path, path: str) -> bool:
+    if path.startswith("/id/"):
+        path = "/page/" + path.removeprefix("/id/")
+    relative = path.lstrip("/")
+    if ".." in PurePosixPath(relative).parts:
+        return False
+    if relative == "" or relative.endswith("/"):
+        candidates = [relative + "index.html"]
+    else:
+        candidates = [relative, relative + ".html"]
+    return any((directory / candidate).is_file() for candidate in candidates)

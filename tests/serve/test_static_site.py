@@ -1,0 +1,376 @@
+"""``kg site``: the static copy equals what ``kg serve`` renders, its links resolve, and
+Debian's Apache serves it with its ``.htaccess`` — the w3id.org rules included — so that
+an id IRI resolves to HTML or to RDF by the Accept header.
+
+Apache runs as this test's own process, with its own configuration in a temporary
+directory (loopback, a free port, modules loaded from /usr/lib/apache2/modules), and the
+test stops exactly that process by the PID it wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg.publish import DYNAMIC_PATHS, broken_links, build_site, w3id_htaccess
+from tests.cli_helpers import assert_one_line_error, invoke
+from tests.serve.conftest import RunningServer, free_port, require_tool
+
+APACHE = "/usr/sbin/apache2"
+MODULES = Path("/usr/lib/apache2/modules")
+IRI = "https://w3id.org/siege626/id/sergius-i"
+RDF = {
+    "text/turtle": (".ttl", ox.RdfFormat.TURTLE),
+    "application/ld+json": (".jsonld", ox.RdfFormat.JSON_LD),
+    "application/n-triples": (".nt", ox.RdfFormat.N_TRIPLES),
+}
+
+
+@pytest.fixture(scope="module")
+def server_copy(running_server: RunningServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy published at the running server's own address, as that server's pages."""
+    out = tmp_path_factory.mktemp("site") / "copy"
+    build_site(out, base_url=running_server.url + "/", dist_dir=None)
+    return out
+
+
+def _url_of(relative: str) -> tuple[str, dict[str, str]]:
+    """The URL of the server that a file of the copy was rendered from, and its Accept."""
+    if relative == "index.html":
+        return "/", {"Accept": "text/html"}
+    if relative == "queries/index.html":
+        return "/queries", {"Accept": "text/html"}
+    if relative.startswith("void."):
+        suffix = relative.removeprefix("void.")
+        types = {"html": "text/html", "ttl": "text/turtle"}
+        types |= {"jsonld": "application/ld+json", "nt": "application/n-triples"}
+        return "/void", {"Accept": types[suffix]}
+    if relative.endswith(".html"):
+        return "/" + relative.removesuffix(".html"), {"Accept": "text/html"}
+    return "/" + relative, {}
+
+
+def test_every_file_equals_what_the_server_answers(
+    server_copy: Path, running_server: RunningServer
+) -> None:
+    files = [
+        path.relative_to(server_copy).as_posix()
+        for path in sorted(server_copy.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    ]
+    assert "page/sergius-i.html" in files and "data/sergius-i.ttl" in files
+    assert "ontology.html" in files and "queries/roles-of-person.csv" in files
+    assert not any(name.startswith(("sparql", "query.")) for name in files)
+    compared = reordered = 0
+    with httpx.Client(base_url=running_server.url, timeout=30) as client:
+        for relative in files:
+            if relative.startswith("w3id/"):
+                continue
+            url, headers = _url_of(relative)
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, url
+            written = (server_copy / relative).read_bytes()
+            rdf_format = _RDF_SUFFIXES.get(Path(relative).suffix)
+            if relative.endswith(".html") and not relative.startswith("graph/"):
+                if response.content != written:
+                    # The order of a resource's blank nodes on its page follows their labels,
+                    # which each process draws afresh: the same tags and texts, reordered.
+                    assert relative.startswith("page/"), relative
+                    assert _pieces(response.content) == _pieces(written), relative
+                    reordered += 1
+            elif relative.endswith(".html"):
+                # A part's page shows its Turtle, whose order follows the blank nodes' labels.
+                assert _document_page(response.content) == _document_page(written), relative
+            elif rdf_format is None:
+                # A part's page, a canned answer: Turtle or results that may name blank nodes.
+                assert _unlabelled(response.content) == _unlabelled(written), relative
+            else:
+                # Blank nodes are labelled afresh by each process: equal up to their labels.
+                assert _canonical(response.content, rdf_format) == _canonical(
+                    written, rdf_format
+                ), relative
+            compared += 1
+    assert compared > 1000
+    assert reordered < compared // 20  # most pages are byte for byte the server's
+
+
+def _document_page(data: bytes) -> tuple[bytes, list[str]]:
+    """A page showing a Turtle document: the page around it, and the document canonical."""
+    match = re.search(rb"(<pre[^>]*>(?:<code[^>]*>)?)(.*?)((?:</code>)?</pre>)", data, re.DOTALL)
+    assert match is not None
+    turtle = html.unescape(match.group(2).decode()).encode()
+    around = data[: match.start(2)] + data[match.end(2) :]
+    return around, _canonical(turtle, ox.RdfFormat.TURTLE)
+
+
+def _pieces(data: bytes) -> list[bytes]:
+    return sorted(re.findall(rb"<[^>]+>|[^<]+", data))
+
+
+def _unlabelled(data: bytes) -> bytes:
+    return re.sub(rb"_:[A-Za-z0-9]+", b"_:", data)
+
+
+_RDF_SUFFIXES = {suffix: rdf_format for suffix, rdf_format in RDF.values()}
+
+
+def _canonical(data: bytes, rdf_format: ox.RdfFormat) -> list[str]:
+    dataset = ox.Dataset(ox.parse(data, format=rdf_format))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(str(quad) for quad in dataset)
+
+
+def test_every_internal_link_resolves(server_copy: Path, running_server: RunningServer) -> None:
+    assert broken_links(server_copy, running_server.url + "/") == []
+
+
+def test_the_link_checker_finds_a_broken_link(tmp_path: Path) -> None:
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "a.html").write_text(
+        '<a href="/page/a">self</a><a href="/id/a">id</a><a href="/page/b">missing</a>'
+        '<a href="/sparql">dynamic</a><a href="/page/a?x=1">query</a>'
+        '<a href="https://example.org/page/b">elsewhere</a><img src="c.svg">',
+        encoding="utf-8",
+    )
+    found = broken_links(tmp_path, "https://siege626.example.org/")
+    assert found == [
+        ("page/a.html", "/page/b"),
+        ("page/a.html", "/page/a?x=1"),
+        ("page/a.html", "c.svg"),
+    ]
+    assert "/sparql" in DYNAMIC_PATHS
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_an_existing_directory_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "copy"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    code, _, stderr = invoke("site", "--out", str(out), "--base-url", "https://example.org/")
+    assert code == 2
+    assert_one_line_error(stderr, f"{out}: cannot write (exists")
+    code, _, stderr = invoke(
+        "site", "--out", str(out), "--base-url", "https://example.org/", "--force"
+    )
+    assert code == 2
+    assert_one_line_error(stderr, f"{out}: cannot write (not empty and not a previous copy")
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["copy"]
+
+
+@pytest.mark.parametrize("url", ["https://example.org/siege/", "ftp://example.org/", "nope"])
+def test_a_base_url_that_is_not_a_host_root_is_refused(tmp_path: Path, url: str) -> None:
+    code, _, stderr = invoke("site", "--out", str(tmp_path / "copy"), "--base-url", url)
+    assert code == 2
+    assert_one_line_error(stderr, f"--base-url {url!r}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_a_previous_copy(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "context.jsonld").write_text("{}\n", encoding="utf-8")
+    out = tmp_path / "copy"
+    args = ["site", "--out", str(out), "--base-url", "https://siege626.example.org"]
+    code, stdout, _ = invoke(*args, "--dist", str(dist))
+    assert code == 0 and "files" in stdout
+    assert (out / "dist" / "context.jsonld").read_text(encoding="utf-8") == "{}\n"
+    rules = (out / "w3id" / ".htaccess").read_text(encoding="utf-8")
+    assert "https://siege626.example.org/dist/context.jsonld" in rules
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    code, _, _ = invoke(*args, "--force", "--dist", str(tmp_path / "none"))
+    assert code == 0
+    assert not (out / "stale.html").exists() and not (out / "dist").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["copy", "dist"]
+
+
+# -- Apache ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Apache:
+    url: str
+    copy: Path
+
+
+def _apache_config(directory: Path, port: int, copy: Path, w3id: Path) -> Path:
+    modules = ["mpm_event", "authz_core", "mime", "dir", "alias", "rewrite"]
+    lines = [
+        f"ServerRoot {directory}",
+        f"DefaultRuntimeDir {directory}",
+        f"PidFile {directory}/apache.pid",
+        f"ErrorLog {directory}/error.log",
+        "LogLevel warn",
+        f"Listen 127.0.0.1:{port}",
+        "ServerName 127.0.0.1",
+        *(f"LoadModule {name}_module {MODULES}/mod_{name}.so" for name in modules),
+        "TypesConfig /etc/mime.types",
+        f"DocumentRoot {copy}",
+        # w3id.org/siege626/ simulated: its rules in a directory of their own.
+        f"Alias /siege626 {w3id}",
+        "<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>",
+        *(
+            f"<Directory {path}>\n  AllowOverride All\n  Options FollowSymLinks\n"
+            "  Require all granted\n</Directory>"
+            for path in (copy, w3id)
+        ),
+        '<Files ".ht*">\n  Require all denied\n</Files>',
+    ]
+    config = directory / "httpd.conf"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="module")
+def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apache]:
+    if not (os.access(APACHE, os.X_OK) and (MODULES / "mod_rewrite.so").is_file()):
+        require_tool("Debian's apache2 (with mod_rewrite) is not installed")
+    directory = tmp_path_factory.mktemp("apache")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    copy = directory / "copy"
+    build_site(copy, base_url=url, dist_dir=None)
+    # The rules as w3id.org would hold them, in their own directory.
+    w3id = directory / "w3id-siege626"
+    w3id.mkdir()
+    shutil.copy(copy / "w3id" / ".htaccess", w3id / ".htaccess")
+    config = _apache_config(directory, port, copy, w3id)
+    process = subprocess.Popen(
+        [APACHE, "-f", str(config), "-DFOREGROUND"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                log = directory / "error.log"
+                pytest.fail(f"apache2 exited: {log.read_text() if log.exists() else ''}")
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    pytest.fail("apache2 did not answer within 20 s")
+                time.sleep(0.1)
+        yield Apache(url, copy)
+    finally:
+        # -DFOREGROUND: the process started here is Apache's parent; SIGTERM stops it and
+        # its children.
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def test_w3id_sends_a_browser_to_the_page(apache: Apache) -> None:
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        response = client.get("/siege626/id/sergius-i", headers={"Accept": "text/html"})
+        assert response.status_code == 303
+        assert response.headers["location"] == apache.url + "page/sergius-i"
+        page = client.get(response.headers["location"], headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert page.content == (apache.copy / "page" / "sergius-i.html").read_bytes()
+        # A browser's own Accept header.
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        response = client.get("/siege626/id/sergius-i", headers={"Accept": browser})
+        assert response.headers["location"] == apache.url + "page/sergius-i"
+
+
+@pytest.mark.parametrize("media_type", list(RDF))
+def test_w3id_sends_a_program_to_the_data(apache: Apache, media_type: str) -> None:
+    suffix, rdf_format = RDF[media_type]
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        response = client.get("/siege626/id/sergius-i", headers={"Accept": media_type})
+        assert response.status_code == 303
+        assert response.headers["location"] == f"{apache.url}data/sergius-i{suffix}"
+        data = client.get(response.headers["location"], headers={"Accept": media_type})
+    assert data.status_code == 200
+    assert data.headers["content-type"].split(";")[0] == media_type
+    subjects = {quad.subject for quad in ox.parse(data.content, format=rdf_format)}
+    assert ox.NamedNode(IRI) in subjects
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("text/html", "ontology"), ("text/turtle", "ontology.ttl"), (None, "ontology")],
+)
+def test_w3id_sends_the_ontology(apache: Apache, accept: str | None, expected: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        response = client.get("/siege626/ontology", headers=headers)
+        assert response.status_code == 303
+        assert response.headers["location"] == apache.url + expected
+        document = client.get(response.headers["location"], headers=headers)
+    assert document.status_code == 200
+    if expected.endswith(".ttl"):
+        assert document.headers["content-type"] == "text/turtle"
+        ox.parse(document.content, format=ox.RdfFormat.TURTLE)
+    else:
+        assert document.content == (apache.copy / "ontology.html").read_bytes()
+
+
+def test_w3id_sends_a_named_graph_and_the_root(apache: Apache) -> None:
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        response = client.get("/siege626/graph/data", headers={"Accept": "application/n-triples"})
+        assert response.headers["location"] == apache.url + "graph/data.nt"
+        assert client.get("/siege626/").headers["location"] == apache.url
+        assert client.get("/siege626/nothing").status_code == 404
+
+
+def test_the_static_host_serves_every_kind_of_file(apache: Apache) -> None:
+    expected = {
+        "/": "text/html; charset=utf-8",
+        "/page/sergius-i": "text/html; charset=utf-8",
+        "/queries": "text/html; charset=utf-8",
+        "/queries/roles-of-person": "text/html; charset=utf-8",
+        "/queries/roles-of-person.json": "application/sparql-results+json",
+        "/queries/roles-of-person.csv": "text/csv",
+        "/data/sergius-i.ttl": "text/turtle",
+        "/data/sergius-i.jsonld": "application/ld+json",
+        "/data/sergius-i.nt": "application/n-triples",
+        "/graph/data": "text/html; charset=utf-8",
+        "/ontology.ttl": "text/turtle",
+        "/static/style.css": "text/css; charset=utf-8",
+    }
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        for url, media_type in expected.items():
+            response = client.get(url, headers={"Accept": "text/html"})
+            assert response.status_code == 200, url
+            assert response.headers["content-type"] == media_type, url
+        # The copy's own content negotiation, as kg serve does it.
+        response = client.get("/id/sergius-i", headers={"Accept": "text/turtle"})
+        assert (response.status_code, response.headers["location"]) == (
+            303,
+            apache.url + "data/sergius-i.ttl",
+        )
+        response = client.get("/graph/links", headers={"Accept": "text/turtle"})
+        assert response.headers["content-type"] == "text/turtle"
+        assert response.content == (apache.copy / "graph" / "links.ttl").read_bytes()
+        assert client.get("/void").headers["content-type"] == "text/turtle"
+        assert client.get("/.htaccess").status_code == 403
+
+
+def test_the_w3id_rules_name_the_publication_url() -> None:
+    rules = w3id_htaccess("https://siege626.example.org/", ["ontology", "data"])
+    assert "RewriteEngine on" in rules
+    assert "RewriteRule ^id/([^/]+)$ https://siege626.example.org/data/$1.ttl [R=303,L]" in rules
+    assert "context.jsonld" not in rules
