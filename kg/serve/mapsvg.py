@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import Path
+from typing import Any
 
-__all__ = ["MapPoint", "WaterLabel", "land_polygons", "render_map"]
+__all__ = ["MapPoint", "WaterLabel", "fit_bounds", "land_bounds", "land_polygons", "render_map"]
 
 _LAND = Path(__file__).with_name("geodata") / "land.json"
 KM_PER_DEGREE = 111.195  # a degree of latitude on a sphere of radius 6371 km
@@ -58,13 +59,51 @@ class WaterLabel:
 
 
 @cache
+def _land() -> dict[str, Any]:
+    return dict(json.loads(_LAND.read_text(encoding="utf-8")))
+
+
 def land_polygons() -> tuple[tuple[Ring, ...], ...]:
     """The land polygons of ``geodata/land.json``: each an outer ring, then its holes."""
-    document = json.loads(_LAND.read_text(encoding="utf-8"))
+    return _polygons()
+
+
+@cache
+def _polygons() -> tuple[tuple[Ring, ...], ...]:
     return tuple(
         tuple(tuple((float(x), float(y)) for x, y in ring) for ring in polygon)
-        for polygon in document["polygons"]
+        for polygon in _land()["polygons"]
     )
+
+
+def land_bounds() -> Bounds:
+    """The area the coastline data covers; beyond it, land and water are unknown."""
+    west, south, east, north = (float(v) for v in _land()["bounds"])
+    return (west, south, east, north)
+
+
+def _within(bounds: Bounds, limit: Bounds) -> Bounds:
+    """``bounds`` moved (not resized) to lie inside ``limit`` where it fits, so that a
+    map near the edge of the data draws no unknown area as water."""
+    west, south, east, north = bounds
+    centre_x, centre_y = (west + east) / 2, (south + north) / 2
+    if not (limit[0] <= centre_x <= limit[2] and limit[1] <= centre_y <= limit[3]):
+        return bounds
+    dx = (
+        limit[0] - west
+        if west < limit[0]
+        else limit[2] - east
+        if east > limit[2] and east - west <= limit[2] - limit[0]
+        else 0.0
+    )
+    dy = (
+        limit[1] - south
+        if south < limit[1]
+        else limit[3] - north
+        if north > limit[3] and north - south <= limit[3] - limit[1]
+        else 0.0
+    )
+    return (west + dx, south + dy, east + dx, north + dy)
 
 
 def _step(span: float) -> float:
@@ -181,7 +220,7 @@ def render_map(
     ``labelled`` get a label (all when it is None); ``frame`` outlines an area that
     another map enlarges; the links of the points in ``targets`` get their slugs as ids.
     """
-    bounds = fit_bounds(bounds, width, height)
+    bounds = _within(fit_bounds(bounds, width, height), land_bounds())
     west, south, east, north = bounds
     squeeze = math.cos(math.radians((south + north) / 2))
     projection = _Projection(west, north, squeeze, height / (north - south))

@@ -161,6 +161,11 @@ def test_every_place_page_has_a_small_map_of_its_point(client: Any, map_text: st
         assert '<path class="land"' in svg and '<g class="scale-bar"' in svg
         points = re.findall(r'<a class="place-link[^"]*" href="([^"]+)"', svg)
         assert points == [f"/map#{slug}"]
+    # Near the edge of the coastline data (Pontus), the small map moves inside it: no
+    # unknown area is drawn as sea.
+    pontus = _svg(client.get("/page/pontus").text, "place-map-pontus")
+    circle = re.search(r'<circle class="place" cx="([\d.]+)"', pontus)
+    assert circle is not None and float(circle.group(1)) > 420 / 2 + 40
     coarse = _svg(client.get("/page/golden-horn").text, "place-map-golden-horn")
     assert '<circle class="place coarse"' in coarse and "approximate" in coarse
 
