@@ -24,7 +24,7 @@ from kg.diagram import diagram_dot, render_diagram
 from kg.docs import ontology_page
 from kg.export import FORMATS, export, generated_notice
 from kg.jsonld import context_bytes, shipped_context
-from kg.output import OutputFileError
+from kg.output import OutputFileError, replace_directory
 from kg.parts import select_parts
 
 __all__ = ["DOC_PAGES", "ReleaseResult", "build_release", "release_date"]
@@ -86,7 +86,7 @@ def build_release(
     try:
         dataset = canonicalize(select_parts())
         notes = _write_release(staging, dataset, docs, issued or release_date())
-        _replace(staging, destination)
+        replace_directory(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -157,14 +157,3 @@ def _check_replaceable(destination: Path) -> None:
         raise OutputFileError(destination, "not a directory")
     if any(destination.iterdir()) and not (destination / CHECKSUMS).is_file():
         raise OutputFileError(destination, f"not empty and not a previous release (no {CHECKSUMS})")
-
-
-def _replace(staging: Path, destination: Path) -> None:
-    os.chmod(staging, 0o755)
-    if destination.exists():
-        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-        destination.rename(old)
-        staging.rename(destination)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(destination)

@@ -9,14 +9,17 @@ shell in between) and stops exactly that process at the end.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -124,3 +127,47 @@ def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         yield server
     finally:
         stop_server(server)
+
+
+# -- a real browser ------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless, and nothing that would reach for the network on its own.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, one for the session; its profile is removed."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool("the Python package playwright is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        require_tool("chromium is not installed (apt-get install chromium)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    try:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_FLAGS,
+                headless=True,
+                viewport={"width": 1200, "height": 900},
+            )
+            try:
+                yield context
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)

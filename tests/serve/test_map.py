@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ import pytest
 
 from kg.serve import mapsvg
 from kg.serve.mapsvg import MapPoint, fit_bounds, render_map
-from tests.serve.conftest import ARTIFACTS, RunningServer, require_tool
+from tests.serve.conftest import ARTIFACTS, RunningServer
 
 GEODATA = Path(mapsvg.__file__).with_name("geodata")
 
@@ -176,45 +173,6 @@ def test_a_page_without_a_point_has_no_map(client: Any) -> None:
 
 
 # -- in a browser -----------------------------------------------------------------
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_tool("the Python package playwright is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        require_tool("chromium is not installed (apt-get install chromium)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                args=CHROMIUM_FLAGS,
-                headless=True,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
 
 @pytest.mark.parametrize("width", [1400, 400])
 @pytest.mark.parametrize("path", ["/map", "/page/chalcedon"])

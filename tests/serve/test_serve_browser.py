@@ -7,55 +7,23 @@ or Playwright the tests are skipped, and fail under SIEGE626_REQUIRE_TOOLS=1.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.serve.conftest import ARTIFACTS, RunningServer, require_tool
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Headless, and nothing that would reach for the network on its own.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.serve.conftest import ARTIFACTS, RunningServer
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:
+    """One tab of the session's browser, at 1200 × 900."""
+    tab = browser.new_page()
+    tab.set_viewport_size({"width": 1200, "height": 900})
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_tool("the Python package playwright is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        require_tool("chromium is not installed (apt-get install chromium)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                args=CHROMIUM_FLAGS,
-                headless=True,
-                viewport={"width": 1200, "height": 900},
-            )
-            try:
-                yield context.new_page()
-            finally:
-                context.close()
+        yield tab
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        tab.close()
 
 
 def test_from_the_index_to_the_sentence_that_names_sergius(
