@@ -349,7 +349,7 @@ class SiteGraph:
                 self.incoming[quad.object].append((quad.subject, quad.predicate))
         self.triples = triples
         for pairs in self.outgoing.values():
-            pairs.sort(key=lambda pair: (pair[0].value, str(pair[1])))
+            pairs.sort(key=lambda pair: (pair[0].value, self._stable_key(pair[1])))
         self._index_labels()
         self._index_provenance()
         self.slugs = sorted(
@@ -434,6 +434,21 @@ class SiteGraph:
                     self._reifications[spo[0]].append(obj)
         for sources in (*self._stated_by.values(), *self._described_by.values()):
             sources.sort(key=lambda term: str(term))
+        for statements in self._reifications.values():
+            statements.sort(key=self._stable_key)
+
+    def _stable_key(self, term: Term, depth: int = 0) -> str:
+        """A sort key for ``term`` that is the same in every process.
+
+        A blank node's label changes each time the graph is loaded, so a blank node is
+        known by what it says (its predicates and objects), not by its label.
+        """
+        if not isinstance(term, ox.BlankNode) or depth > 3:
+            return f"{type(term).__name__}:{term}"
+        parts = sorted(
+            f"{p.value} {self._stable_key(o, depth + 1)}" for p, o in self.outgoing.get(term, [])
+        )
+        return "_:[" + "; ".join(parts) + "]"
 
     def _reified(self, node: Term) -> Triple | None:
         parts = {p.value: o for p, o in self.outgoing.get(node, [])}
@@ -800,17 +815,18 @@ class SiteGraph:
     def sort_key(self, iri: str) -> tuple[Any, ...]:
         """Lines by number, dates by day, quotations by place in the text, others by name."""
         node = ox.NamedNode(iri)
+        # The IRI last: two things of one name keep one order from process to process.
         line = self._first(node, str(SG) + "lineNumber")
         if line is not None:
-            return (0, int(line.value), "")
+            return (0, int(line.value), "", iri)
         day = self._first(node, str(SG) + "julianDayNumber")
         if day is not None:
-            return (1, int(day.value), "")
+            return (1, int(day.value), "", iri)
         start = self._first(node, str(SG) + "startOffset")
         if start is not None:
-            return (2, int(start.value), "")
+            return (2, int(start.value), "", iri)
         words = re.split(r"(\d+)", self.label(iri).lower())
-        return (3, 0, tuple((0, int(w), "") if w.isdigit() else (1, 0, w) for w in words))
+        return (3, 0, tuple((0, int(w), "") if w.isdigit() else (1, 0, w) for w in words), iri)
 
     # -- the summary of the siege ------------------------------------------------
 
