@@ -145,9 +145,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in the main thread while
+# the browser is open, and the ASGI test client of later modules needs that thread free.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright, one for the session; its profile is removed."""
+    """Debian's chromium driven by Playwright, one per test module; its profile is removed."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
