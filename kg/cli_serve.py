@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from kg.cli_types import Seconds
+from kg.cli_types import Seconds, dist_option
 from kg.errors import KgError
 
 __all__ = ["serve_command"]
@@ -106,15 +106,7 @@ def checked_base_url(value: str | None) -> str | None:
     metavar="BYTES",
     help="Largest request body accepted (413 above it).",
 )
-@click.option(
-    "--dist",
-    "dist_dir",
-    default=Path("dist"),
-    show_default=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Release directory offered under /dist/ (make release builds it).",
-)
+@dist_option("offered under /dist/")
 @click.option(
     "--base-url",
     default=None,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli_types import dist_option
+
 __all__ = ["site_command"]
 
 
@@ -23,15 +25,7 @@ __all__ = ["site_command"]
     metavar="URL",
     help="Where the copy is published: the root of a host, e.g. https://siege626.example.org/.",
 )
-@click.option(
-    "--dist",
-    "dist_dir",
-    default=Path("dist"),
-    show_default=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Release directory copied under /dist/ (make release builds it).",
-)
+@dist_option("copied under /dist/")
 @click.option("--force", is_flag=True, help="Replace DIR if it holds a previous copy.")
 def site_command(out: Path, base_url: str, dist_dir: Path, force: bool) -> None:
     """Write every page, every resource's data documents, the ontology, the parts, the

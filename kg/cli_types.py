@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-__all__ = ["Seconds"]
+__all__ = ["Seconds", "dist_option"]
 
 
 class Seconds(click.FloatRange):
@@ -24,3 +26,17 @@ class Seconds(click.FloatRange):
         if not math.isfinite(seconds):
             self.fail(f"{value} is not a number of seconds", param, ctx)
         return seconds
+
+
+def dist_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--dist DIR``: the release directory (``make release`` builds it); ``what`` says
+    what the command does with it."""
+    return click.option(
+        "--dist",
+        "dist_dir",
+        default=Path("dist"),
+        show_default=True,
+        type=click.Path(path_type=Path, file_okay=False),
+        metavar="DIR",
+        help=f"Release directory {what} (make release builds it).",
+    )

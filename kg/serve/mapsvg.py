@@ -82,6 +82,15 @@ def land_bounds() -> Bounds:
     return (west, south, east, north)
 
 
+def _shift_inside(low: float, high: float, limit_low: float, limit_high: float) -> float:
+    """How far to move the span ``low``–``high`` along one axis into the limit's span."""
+    if low < limit_low:
+        return limit_low - low
+    if high > limit_high and high - low <= limit_high - limit_low:
+        return limit_high - high
+    return 0.0
+
+
 def _within(bounds: Bounds, limit: Bounds) -> Bounds:
     """``bounds`` moved (not resized) to lie inside ``limit`` where it fits, so that a
     map near the edge of the data draws no unknown area as water."""
@@ -89,20 +98,8 @@ def _within(bounds: Bounds, limit: Bounds) -> Bounds:
     centre_x, centre_y = (west + east) / 2, (south + north) / 2
     if not (limit[0] <= centre_x <= limit[2] and limit[1] <= centre_y <= limit[3]):
         return bounds
-    dx = (
-        limit[0] - west
-        if west < limit[0]
-        else limit[2] - east
-        if east > limit[2] and east - west <= limit[2] - limit[0]
-        else 0.0
-    )
-    dy = (
-        limit[1] - south
-        if south < limit[1]
-        else limit[3] - north
-        if north > limit[3] and north - south <= limit[3] - limit[1]
-        else 0.0
-    )
+    dx = _shift_inside(west, east, limit[0], limit[2])
+    dy = _shift_inside(south, north, limit[1], limit[3])
     return (west + dx, south + dy, east + dx, north + dy)
 
 
