@@ -32,11 +32,16 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from kg.errors import KgError
 from kg.export import generated_notice
 from kg.output import OutputFileError, replace_directory
+
+if TYPE_CHECKING:
+    from kg.serve.responses import CopiedFile
+    from kg.serve.state import Server
 
 __all__ = [
     "DYNAMIC_PATHS",
@@ -52,9 +57,7 @@ __all__ = [
 # URLs only a running server answers; a static copy's pages still link to them.
 DYNAMIC_PATHS = frozenset({"/sparql", "/query"})
 W3ID = "https://w3id.org/siege626/"
-_HTML_ACCEPT = "text/html"
 _RDF = {"ttl": "text/turtle", "jsonld": "application/ld\\+json", "nt": "application/n-triples"}
-_RESULTS_SUFFIXES = ("json", "xml", "csv", "tsv")
 _MARKER = "# " + generated_notice("kg site")
 
 
@@ -67,45 +70,11 @@ class SiteResult:
     size: int
 
 
-@dataclass(frozen=True)
-class _Item:
-    url: str  # the path the application answers
-    path: str  # the file it is written to, relative to the copy
-    accept: str | None = None
+def site_urls(server: Server) -> list[CopiedFile]:
+    """Every URL of the copy and its file, from each kind of page's own list."""
+    from kg.serve.pages import copied_files
 
-
-def site_urls(server: object) -> list[_Item]:
-    """Every URL of the copy and its file, from the application's own names."""
-    from kg.serve.files import release_files
-
-    site = server.site  # type: ignore[attr-defined]
-    settings = server.settings  # type: ignore[attr-defined]
-    parts = list(dict.fromkeys(site.part_names()))
-    items = [_Item("/", "index.html", _HTML_ACCEPT)]
-    for url in ("/timeline", "/map", "/queries", "/downloads"):
-        items.append(_Item(url, url[1:] + ".html", _HTML_ACCEPT))
-    # /queries is also a directory: a host that redirects /queries to /queries/ finds it.
-    items.append(_Item("/queries", "queries/index.html", _HTML_ACCEPT))
-    for base in ["/ontology", "/void", *(f"/graph/{part}" for part in parts)]:
-        items.append(_Item(base, base[1:] + ".html", _HTML_ACCEPT))
-        for ext in _RDF:
-            if base == "/void":
-                media_type = _RDF[ext].replace("\\", "")
-                items.append(_Item(base, f"void.{ext}", media_type))
-            else:
-                items.append(_Item(f"{base}.{ext}", f"{base[1:]}.{ext}"))
-    for slug in site.slugs:
-        items.append(_Item(f"/page/{slug}", f"page/{slug}.html", _HTML_ACCEPT))
-        items.extend(_Item(f"/data/{slug}.{ext}", f"data/{slug}.{ext}") for ext in _RDF)
-    for name in server.queries:  # type: ignore[attr-defined]
-        items.append(_Item(f"/queries/{name}", f"queries/{name}.html", _HTML_ACCEPT))
-        items.extend(
-            _Item(f"/queries/{name}.{ext}", f"queries/{name}.{ext}") for ext in _RESULTS_SUFFIXES
-        )
-    static = server.static  # type: ignore[attr-defined]
-    items.extend(_Item(f"/static/{name}", f"static/{name}") for name in static)
-    dist = release_files(settings.dist_dir)
-    items.extend(_Item(f"/dist/{name}", f"dist/{name}") for name in dist)
+    items = copied_files(server)
     for item in items:
         _check_relative(item.path)
     return items
@@ -143,7 +112,8 @@ def build_site(
     ``progress(total)``, if given, is a context manager giving a function called with the
     number of files written since its last call (:func:`kg.progress.count_progress`).
     """
-    from kg.serve.app import ServeSettings, _graphs, _Server
+    from kg.serve.settings import ServeSettings
+    from kg.serve.state import shipped_graphs
 
     url = publication_url(base_url)
     destination = Path(target)
@@ -159,8 +129,8 @@ def build_site(
     try:
         from kg.serve import create_app
 
-        app = create_app(settings, _graphs())
-        server: _Server = app.state.server
+        app = create_app(settings, shipped_graphs())
+        server: Server = app.state.server
         items = site_urls(server)
         with (progress or _no_progress)(len(items)) as advance:
             _render_all(app, url, items, staging, advance)
@@ -196,7 +166,7 @@ def _no_progress(total: int) -> Iterator[Callable[[int], None]]:
 
 
 def _render_all(
-    app: object, url: str, items: list[_Item], directory: Path, advance: Callable[[int], None]
+    app: object, url: str, items: list[CopiedFile], directory: Path, advance: Callable[[int], None]
 ) -> None:
     import anyio
     import httpx
