@@ -394,19 +394,19 @@ class SiteGraph:
             if self._is_a(subject, "Quantity"):
                 self._labels[subject.value] = self.quantity_phrase(subject)
             elif self._is_a(subject, "ReferenceCitation"):
-                reference = self._first(subject, str(SG) + "citesReference")
-                locator = self._first(subject, str(SG) + "locator")
+                reference = self.first(subject, str(SG) + "citesReference")
+                locator = self.first(subject, str(SG) + "locator")
                 name = self.label(reference.value) if reference is not None else "a reference"
                 self._labels[subject.value] = (
                     f"{name}, “{locator.value}”" if locator is not None else name
                 )
         for subject in sorted(unnamed, key=str):
             if self._is_a(subject, "Participation"):
-                parts = [self._first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
+                parts = [self.first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
                 agent, role, within = (self.label(t.value) if t is not None else "" for t in parts)
                 self._labels[subject.value] = f"{agent}: {role} in {_lowered(within)}".strip()
             elif subject.value not in self._labels:
-                places = self._subjects(subject, GEO + "hasGeometry")
+                places = self.subjects(subject, GEO + "hasGeometry")
                 if places:
                     self._labels[subject.value] = f"point of {self.label(places[0].value)}"
 
@@ -508,14 +508,14 @@ class SiteGraph:
 
     def quantity_phrase(self, node: Term) -> str:
         """A figure in words with its hedges: "about 80,000 men", "12,000 men, as stated"."""
-        qualifiers = {q.value[len(str(SG)) :] for q in self._objects(node, str(SG) + "qualifier")}
-        unit = self._first(node, str(SG) + "unit")
+        qualifiers = {q.value[len(str(SG)) :] for q in self.objects(node, str(SG) + "qualifier")}
+        unit = self.first(node, str(SG) + "unit")
         unit_text = f" {self.label(unit.value)}" if unit is not None else ""
         if unit_text == " kilometre":
             unit_text = " km"
         figure = ""
         for name, words in (("numericValue", ""), ("moreThan", "more than "), ("lessThan", "")):
-            term = self._first(node, str(SG) + name)
+            term = self.first(node, str(SG) + name)
             if term is None:
                 continue
             if name == "lessThan":
@@ -569,17 +569,17 @@ class SiteGraph:
         link = self.link(term)
         sentence = properties.get(str(SG) + "inSentence")
         if sentence is not None:
-            line = self._first(sentence, str(SG) + "lineNumber")
+            line = self.first(sentence, str(SG) + "lineNumber")
             return Source(
                 "quotation",
                 link,
-                exact=self._text(properties.get(str(SG) + "exact")),
+                exact=self.text_of(properties.get(str(SG) + "exact")),
                 line=int(line.value) if line is not None else None,
                 sentence=self.link(sentence),
             )
         reference = properties.get(str(SG) + "citesReference")
         record = properties.get(str(SG) + "record")
-        locator = self._text(properties.get(str(SG) + "locator"))
+        locator = self.text_of(properties.get(str(SG) + "locator"))
         article = self._article(reference, locator, record)
         return Source(
             "citation",
@@ -592,20 +592,20 @@ class SiteGraph:
             article=article,
         )
 
-    def _first(self, subject: Term, predicate: str) -> Term | None:
+    def first(self, subject: Term, predicate: str) -> Term | None:
         for p, o in self.outgoing.get(subject, []):
             if p.value == predicate:
                 return o
         return None
 
-    def _objects(self, subject: Term, predicate: str) -> list[Term]:
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
         return [o for p, o in self.outgoing.get(subject, []) if p.value == predicate]
 
-    def _subjects(self, obj: Term, predicate: str) -> list[Term]:
+    def subjects(self, obj: Term, predicate: str) -> list[Term]:
         return [s for s, p in self.incoming.get(obj, []) if p.value == predicate]
 
     @staticmethod
-    def _text(term: Term | None) -> str | None:
+    def text_of(term: Term | None) -> str | None:
         return term.value if term is not None else None
 
     # -- documents -------------------------------------------------------------
@@ -680,7 +680,7 @@ class SiteGraph:
         )
         speaking = set(self._described_by.get(node, []))
         for statement in self._reifications.get(node, []):
-            speaking.update(self._subjects(statement, str(SG) + "states"))
+            speaking.update(self.subjects(statement, str(SG) + "states"))
         quotations = sorted(
             (self.source(q) for q in speaking),
             key=lambda s: (s.kind, s.line or 0, s.link.iri),
@@ -696,15 +696,15 @@ class SiteGraph:
             quotations=quotations,
         )
         view.participants = self._participants(node)
-        view.roles = [self._participation(p) for p in self._subjects(node, str(SG) + "agent")]
+        view.roles = [self._participation(p) for p in self.subjects(node, str(SG) + "agent")]
         view.hubs = [self._hub(o) for p, o in pairs if p.value in _HUB_PROPERTIES and _iri(o)]
         view.dates = [
             date
             for p, o in pairs
             if p.value in _DATE_PROPERTIES
-            if (date := self._date(p, o)) is not None
+            if (date := self.date_view(p, o)) is not None
         ]
-        view.place = self._place(node)
+        view.place = self.place_view(node)
         view.text_segments = self._text_segments(node)
         self._reading(node, view)
         return view
@@ -734,7 +734,7 @@ class SiteGraph:
                 for line, sentence in self._lines(node)
             ]
         if self._is_a(node, "Sentence"):
-            document = self._first(node, str(SG) + "inDocument")
+            document = self.first(node, str(SG) + "inDocument")
             lines = self._lines(document) if document is not None else []
             here = [i for i, (_, sentence) in enumerate(lines) if sentence == node]
             if here:
@@ -743,7 +743,7 @@ class SiteGraph:
                 view.next = self.link(lines[i + 1][1]) if i + 1 < len(lines) else None
         view.offices = self._offices(node)
         own_words = [q.link.iri for q in view.quotations] + [node.value]
-        own_words += [q.value for q in self._subjects(node, str(SG) + "inSentence")]
+        own_words += [q.value for q in self.subjects(node, str(SG) + "inSentence")]
         view.claims = self._claims(node, own_words)
         if self._is_a(node, "Siege"):
             view.summary = self.summary(node.value)
@@ -751,39 +751,39 @@ class SiteGraph:
 
     def _lines(self, document: Term) -> list[tuple[int, Term]]:
         found = []
-        for sentence in self._subjects(document, str(SG) + "inDocument"):
-            line = self._first(sentence, str(SG) + "lineNumber")
+        for sentence in self.subjects(document, str(SG) + "inDocument"):
+            line = self.first(sentence, str(SG) + "lineNumber")
             if line is not None and self._is_a(sentence, "Sentence"):
                 found.append((int(line.value), sentence))
         return sorted(found, key=lambda pair: pair[0])
 
     def _date_words(self, term: Term | None, year: Term | None) -> str | None:
         if term is not None:
-            date = self._date(ox.NamedNode(str(SG) + "date"), term)
+            date = self.date_view(ox.NamedNode(str(SG) + "date"), term)
             if date is not None:
                 return f"{date.julian} (Gregorian {date.gregorian})"
         return year.value if year is not None else None
 
     def _offices(self, node: Term) -> list[OfficeView]:
         offices: dict[Term, OfficeView] = {}
-        for tenure in self._subjects(node, str(SG) + "holder"):
-            office = self._first(tenure, str(SG) + "ofOffice")
+        for tenure in self.subjects(node, str(SG) + "holder"):
+            office = self.first(tenure, str(SG) + "ofOffice")
             if office is None:
                 continue
 
             def one(name: str, tenure: Term = tenure) -> Term | None:
-                return self._first(tenure, str(SG) + name)
+                return self.first(tenure, str(SG) + name)
 
             offices[tenure] = OfficeView(
                 office=self.link(office),
                 tenure=self.link(tenure),
                 start=self._date_words(one("startDate"), one("startYear")),
                 end=self._date_words(one("endDate"), one("endYear")),
-                as_given=self._text(one("asGiven")),
+                as_given=self.text_of(one("asGiven")),
                 sources=self.sources((tenure, ox.NamedNode(str(SG) + "ofOffice"), office)),
             )
         held = {view.office.iri for view in offices.values()}
-        for office in self._objects(node, str(SG) + "holdsOffice"):
+        for office in self.objects(node, str(SG) + "holdsOffice"):
             if office.value not in held:
                 sources = self.sources((node, ox.NamedNode(str(SG) + "holdsOffice"), office))
                 offices[office] = OfficeView(self.link(office), None, None, None, None, sources)
@@ -792,20 +792,20 @@ class SiteGraph:
     def _claims(self, node: Term | None, quotations: list[str]) -> list[ClaimView]:
         """Other accounts about ``node`` or against its words; every claim if node is None."""
         claims = []
-        for claim in self._subjects(ox.NamedNode(str(SG) + "Claim"), RDF + "type"):
-            contested = self._objects(claim, str(SG) + "contests")
-            concerns = self._objects(claim, str(SG) + "concerns")
+        for claim in self.subjects(ox.NamedNode(str(SG) + "Claim"), RDF + "type"):
+            contested = self.objects(claim, str(SG) + "contests")
+            concerns = self.objects(claim, str(SG) + "concerns")
             if node is not None and node not in concerns and node != claim:
                 if not any(q.value in quotations for q in contested):
                     continue
             claims.append(
                 ClaimView(
                     link=self.link(claim),
-                    text=self._text(self._first(claim, str(SG) + "claimText")),
+                    text=self.text_of(self.first(claim, str(SG) + "claimText")),
                     contests=self.source(contested[0]) if contested else None,
                     figures=tuple(
                         self.quantity_phrase(q)
-                        for q in self._objects(claim, str(SG) + "claimedStrength")
+                        for q in self.objects(claim, str(SG) + "claimedStrength")
                     ),
                     sources=tuple(self.source(c) for c in self._described_by.get(claim, [])),
                 )
@@ -816,13 +816,13 @@ class SiteGraph:
         """Lines by number, dates by day, quotations by place in the text, others by name."""
         node = ox.NamedNode(iri)
         # The IRI last: two things of one name keep one order from process to process.
-        line = self._first(node, str(SG) + "lineNumber")
+        line = self.first(node, str(SG) + "lineNumber")
         if line is not None:
             return (0, int(line.value), "", iri)
-        day = self._first(node, str(SG) + "julianDayNumber")
+        day = self.first(node, str(SG) + "julianDayNumber")
         if day is not None:
             return (1, int(day.value), "", iri)
-        start = self._first(node, str(SG) + "startOffset")
+        start = self.first(node, str(SG) + "startOffset")
         if start is not None:
             return (2, int(start.value), "", iri)
         words = re.split(r"(\d+)", self.label(iri).lower())
@@ -830,7 +830,7 @@ class SiteGraph:
 
     # -- the summary of the siege ------------------------------------------------
 
-    def _select(self, query: str) -> list[dict[str, Term]]:
+    def select(self, query: str) -> list[dict[str, Term]]:
         graphs = [ox.NamedNode(GRAPH_BASE + part) for part in ("data", "links", "ontology")]
         prefixes = f"PREFIX sg: <{SG}>\nPREFIX rdf: <{RDF}>\n"
         results = self.store.query(prefixes + query, default_graph=graphs)
@@ -849,12 +849,12 @@ class SiteGraph:
         """The key facts of an event and a few sentences that tell them, from the graph."""
         event = f"<{iri}>"
         within = f"{{ ?e sg:partOf* {event} }}"
-        dated = self._select(
+        dated = self.select(
             f"SELECT DISTINCT ?e ?p ?d WHERE {{ {within} ?e ?p ?d . ?d a sg:HistoricalDate }}"
         )
         by_day: dict[str, tuple[DateView, list[tuple[str, Link]]]] = {}
         for row in dated:
-            date = self._date(row["p"], row["d"])
+            date = self.date_view(row["p"], row["d"])
             if date is not None:
                 what = {"startDate": "start of ", "endDate": "end of "}.get(
                     row["p"].value[len(str(SG)) :], ""
@@ -866,7 +866,7 @@ class SiteGraph:
             ((date, sorted(events, key=lambda e: e[1].label)) for date, events in by_day.values()),
             key=lambda pair: pair[0].julian_day_number or 0,
         )
-        forces = self._select(
+        forces = self.select(
             f"""SELECT DISTINCT ?side ?agent ?strength WHERE {{
                 {within} ?p sg:roleIn ?e ; sg:agent ?agent ; sg:onSide ?side .
                 FILTER NOT EXISTS {{ ?agent a sg:Person }}
@@ -877,7 +877,7 @@ class SiteGraph:
         for row in forces:
             strength = row.get("strength")
             phrase = self.quantity_phrase(strength) if strength is not None else None
-            given = self._text(self._first(strength, str(SG) + "asGiven")) if strength else None
+            given = self.text_of(self.first(strength, str(SG) + "asGiven")) if strength else None
             known = sides[row["side"]].get(row["agent"])
             if known is None or known[1] is None:
                 sides[row["side"]][row["agent"]] = (self.link(row["agent"]), phrase, given)
@@ -888,7 +888,7 @@ class SiteGraph:
             )
             for side, agents in sorted(sides.items(), key=lambda pair: self.label(pair[0].value))
         ]
-        leaders_rows = self._select(
+        leaders_rows = self.select(
             f"""SELECT DISTINCT ?person ?role ?office ?of WHERE {{
                 ?p sg:agent ?person ; sg:role ?role ; sg:roleIn ?of .
                 ?person a sg:Person .
@@ -905,7 +905,7 @@ class SiteGraph:
             if known is None or (office is not None and known[2] is not None):
                 of = None if office is not None else self.link(row["of"])
                 leaders[row["person"]] = (self.link(row["person"]), what, of)
-        outcome_rows = self._select(
+        outcome_rows = self.select(
             f"""SELECT DISTINCT ?e ?winner WHERE {{
                 {within} ?e a sg:Victory . OPTIONAL {{ ?e sg:winner ?winner }}
             }}"""
@@ -929,8 +929,8 @@ class SiteGraph:
     def _summary_text(self, iri: str, summary: Summary) -> str:
         node = ox.NamedNode(iri)
         sentences = []
-        war = self._first(node, str(SG) + "partOf")
-        place = self._first(node, str(SG) + "location")
+        war = self.first(node, str(SG) + "partOf")
+        place = self.first(node, str(SG) + "location")
         opening = "The " + _lowered(summary.event.label)
         if place is not None and self.label(place.value) not in opening:
             opening += f", at {self.label(place.value)}"
@@ -958,7 +958,7 @@ class SiteGraph:
 
     def _participation(self, node: Term) -> Participation:
         def one(predicate: str) -> Link | None:
-            term = self._first(node, str(SG) + predicate)
+            term = self.first(node, str(SG) + predicate)
             return self.link(term) if isinstance(term, ox.NamedNode) else None
 
         agent = one("agent")
@@ -979,11 +979,11 @@ class SiteGraph:
             if current in seen:
                 continue
             seen.add(current)
-            todo.extend(self._subjects(current, str(SG) + "partOf"))
+            todo.extend(self.subjects(current, str(SG) + "partOf"))
         found = [
             self._participation(p)
             for event in seen
-            for p in self._subjects(event, str(SG) + "roleIn")
+            for p in self.subjects(event, str(SG) + "roleIn")
         ]
         return sorted(found, key=lambda p: (p.within.label if p.within else "", p.agent.label))
 
@@ -997,17 +997,17 @@ class SiteGraph:
             label = shorten(iri)
         return Link(label, external_href(iri), iri, external=True)
 
-    def _date(self, predicate: Term, date: Term) -> DateView | None:
-        gregorian = self._first(date, str(SG) + "gregorianDate")
+    def date_view(self, predicate: Term, date: Term) -> DateView | None:
+        gregorian = self.first(date, str(SG) + "gregorianDate")
         if gregorian is None:
             return None
-        year, month, day = (self._first(date, str(SG) + name) for name in ("year", "month", "day"))
+        year, month, day = (self.first(date, str(SG) + name) for name in ("year", "month", "day"))
         if year is not None and month is not None and day is not None:
             julian = f"{int(day.value)} {_MONTHS[int(month.value) - 1]} {int(year.value)}"
         else:
-            julian = self._text(self._first(date, str(SG) + "asGiven")) or ""
-        as_given = self._text(self._first(date, str(SG) + "asGiven"))
-        jdn = self._first(date, str(SG) + "julianDayNumber")
+            julian = self.text_of(self.first(date, str(SG) + "asGiven")) or ""
+        as_given = self.text_of(self.first(date, str(SG) + "asGiven"))
+        jdn = self.first(date, str(SG) + "julianDayNumber")
         iso = gregorian.value
         g_year, g_month, g_day = (int(part) for part in iso.split("-"))
         return DateView(
@@ -1019,16 +1019,16 @@ class SiteGraph:
             julian_day_number=int(jdn.value) if jdn is not None else None,
         )
 
-    def _place(self, node: Term) -> Place | None:
-        geometry = self._first(node, GEO + "hasGeometry")
+    def place_view(self, node: Term) -> Place | None:
+        geometry = self.first(node, GEO + "hasGeometry")
         if geometry is None:
             return None
-        wkt = self._first(geometry, GEO + "asWKT")
+        wkt = self.first(geometry, GEO + "asWKT")
         match = _POINT.fullmatch(wkt.value) if isinstance(wkt, ox.Literal) else None
         if match is None:
             return None
-        precision = self._first(geometry, str(SG) + "pointPrecision")
-        record = self._first(geometry, str(SG) + "pleiadesPlace")
+        precision = self.first(geometry, str(SG) + "pointPrecision")
+        record = self.first(geometry, str(SG) + "pleiadesPlace")
         return Place(
             link=self.link(node),
             slug=slug_of(node.value) or "",
@@ -1040,18 +1040,18 @@ class SiteGraph:
 
     def _text_segments(self, node: Term) -> list[tuple[str, Link | None]]:
         """A sentence's text cut at its quotations, each quotation's words linked to it."""
-        text = self._first(node, str(SG) + "text")
-        start = self._first(node, str(SG) + "startOffset")
+        text = self.first(node, str(SG) + "text")
+        start = self.first(node, str(SG) + "startOffset")
         if text is None or start is None:
-            quote_sentence = self._first(node, str(SG) + "inSentence")
+            quote_sentence = self.first(node, str(SG) + "inSentence")
             if quote_sentence is None:
                 return []
             return self._text_segments(quote_sentence)
         base = int(start.value)
         spans = []
-        for quotation in self._subjects(node, str(SG) + "inSentence"):
-            q_start = self._first(quotation, str(SG) + "startOffset")
-            q_end = self._first(quotation, str(SG) + "endOffset")
+        for quotation in self.subjects(node, str(SG) + "inSentence"):
+            q_start = self.first(quotation, str(SG) + "startOffset")
+            q_end = self.first(quotation, str(SG) + "endOffset")
             if q_start is not None and q_end is not None:
                 spans.append((int(q_start.value) - base, int(q_end.value) - base, quotation))
         segments: list[tuple[str, Link | None]] = []
@@ -1073,7 +1073,7 @@ class SiteGraph:
             for subject, p, obj in self.triples:
                 if p != predicate or not isinstance(subject, ox.NamedNode):
                     continue
-                date = self._date(p, obj)
+                date = self.date_view(p, obj)
                 if date is None:
                     continue
                 entries.append(
@@ -1093,7 +1093,7 @@ class SiteGraph:
         found = [
             place
             for subject in {s for (s, p, _) in self.triples if p.value == GEO + "hasGeometry"}
-            if (place := self._place(subject)) is not None
+            if (place := self.place_view(subject)) is not None
         ]
         return sorted(found, key=lambda place: place.link.label)
 
