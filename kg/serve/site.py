@@ -1,4 +1,5 @@
-"""The served graph held in memory, and what the pages and documents show of it.
+"""The served graph held in memory, and the readers every page uses (labels, links,
+values, sources, dates, points); what each kind of page shows is in :mod:`kg.serve.views`.
 
 The graph is small (a few thousand triples), so it is indexed once at start-up in plain
 dictionaries: every page is then a few lookups. The provenance rule of
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,15 +24,23 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from kg.namespaces import ID, INFERRED_GRAPH, KNOWN_PREFIXES, SG
+from kg.serve.words import lowered
 
 __all__ = [
+    "DATE_PROPERTIES",
     "DISPLAY_PREFIXES",
+    "DateView",
     "Link",
     "Place",
     "SiteGraph",
     "Source",
+    "Statement",
     "TimelineEntry",
     "Value",
+    "external_href",
+    "iri_of",
+    "shorten",
+    "slug_of",
 ]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -62,9 +71,7 @@ DISPLAY_PREFIXES: dict[str, str] = {
 
 _LABEL = ox.NamedNode(RDFS + "label")
 _TYPE = ox.NamedNode(RDF + "type")
-_NAME_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
-_HUB_PROPERTIES = (SKOS + "exactMatch", SKOS + "closeMatch")
-_DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate")
+DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate")
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -88,35 +95,6 @@ _READABLE = {
     "http://purl.org/dc/terms/isReplacedBy": "replaced by",
     "http://www.w3.org/2002/07/owl#deprecated": "deprecated",
     "http://www.w3.org/2002/07/owl#sameAs": "same as",
-}
-# Properties a reader does not need: shown only in a page's "Data details".
-_PLUMBING = {
-    RDF + "type",
-    SKOS + "exactMatch",
-    SKOS + "closeMatch",
-    "http://www.w3.org/2002/07/owl#sameAs",
-    GEO + "hasGeometry",
-    GEO + "asWKT",
-    str(SG) + "sha256",
-    str(SG) + "characterCount",
-    str(SG) + "startOffset",
-    str(SG) + "endOffset",
-    str(SG) + "julianDayNumber",
-    str(SG) + "gregorianDate",
-    str(SG) + "calendar",
-    str(SG) + "inDocument",
-    str(SG) + "pleiadesPlace",
-    str(SG) + "pointPrecision",
-}
-# Headings of a page's "Related" groups, by the property that points at the resource.
-_RELATED = {
-    str(SG) + "partOf": "its parts",
-    str(SG) + "agent": "parts played",
-    str(SG) + "roleIn": "parts played in it",
-    str(SG) + "holder": "offices held and life",
-    str(SG) + "concerns": "other accounts about it",
-    str(SG) + "citesReference": "citations of it",
-    str(SG) + "onSide": "on this side",
 }
 _WIKIPEDIA_REFERENCE = str(ID) + "reference-english-wikipedia"
 _WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -172,15 +150,6 @@ class Statement:
 
 
 @dataclass(frozen=True)
-class Participation:
-    agent: Link
-    role: Link | None
-    within: Link | None
-    office: Link | None
-    side: Link | None
-
-
-@dataclass(frozen=True)
 class DateView:
     property: Link
     julian: str
@@ -208,86 +177,7 @@ class TimelineEntry:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True)
-class SentenceView:
-    """One line of the source text, cut at its quotations."""
-
-    line: int
-    link: Link
-    segments: list[tuple[str, Link | None]]
-
-
-@dataclass(frozen=True)
-class OfficeView:
-    """An office a person holds, with the tenure's dates where a reference gives them."""
-
-    office: Link
-    tenure: Link | None
-    start: str | None
-    end: str | None
-    as_given: str | None
-    sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    """Another account that disagrees with words of the text."""
-
-    link: Link
-    text: str | None
-    contests: Source | None
-    figures: tuple[str, ...]
-    sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True)
-class SideView:
-    side: Link
-    forces: list[tuple[Link, str | None, str | None]]  # (agent, strength, words as given)
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The key facts of the siege, read from the graph."""
-
-    event: Link
-    text: str
-    dates: list[tuple[DateView, list[tuple[str, Link]]]]  # (day, [(what of, event)])
-    sides: list[SideView]
-    leaders: list[tuple[Link, str, Link | None]]  # (person, what they are, of what)
-    outcome: list[tuple[Link, list[Link]]]  # (event, winners)
-
-
-@dataclass
-class EntityView:
-    """Everything the page of one resource shows."""
-
-    iri: str
-    slug: str
-    title: str
-    types: list[Link]
-    names: list[tuple[str, str, str | None]]  # (property label, text, language)
-    statements: list[Statement]
-    incoming: list[tuple[Link, Link]]
-    quotations: list[Source]
-    participants: list[Participation] = field(default_factory=list)
-    roles: list[Participation] = field(default_factory=list)
-    hubs: list[Link] = field(default_factory=list)
-    dates: list[DateView] = field(default_factory=list)
-    place: Place | None = None
-    text_segments: list[tuple[str, Link | None]] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    details: list[Statement] = field(default_factory=list)  # plumbing: IRIs, types, matches
-    related: list[tuple[str, list[Link]]] = field(default_factory=list)
-    sentences: list[SentenceView] = field(default_factory=list)
-    previous: Link | None = None
-    next: Link | None = None
-    offices: list[OfficeView] = field(default_factory=list)
-    claims: list[ClaimView] = field(default_factory=list)
-    summary: Summary | None = None
-
-
-def _iri(term: Term) -> str | None:
+def iri_of(term: Term) -> str | None:
     return term.value if isinstance(term, ox.NamedNode) else None
 
 
@@ -353,10 +243,9 @@ class SiteGraph:
         self._index_labels()
         self._index_provenance()
         self.slugs = sorted(
-            {slug for term in self.outgoing if (iri := _iri(term)) and (slug := slug_of(iri))}
+            {slug for term in self.outgoing if (iri := iri_of(term)) and (slug := slug_of(iri))}
         )
         self._slug_set = set(self.slugs)
-        self._siege_summary: Summary | None = None
 
     # -- indexes ---------------------------------------------------------------
 
@@ -380,9 +269,9 @@ class SiteGraph:
         for subject, predicate, obj in self.triples:
             if not isinstance(subject, ox.NamedNode) or subject.value in self._labels:
                 continue
-            if predicate.value == line_number and self._is_a(subject, "Sentence"):
+            if predicate.value == line_number and self.is_a(subject, "Sentence"):
                 self._labels[subject.value] = f"line {obj.value}"
-            elif predicate.value == exact and self._is_a(subject, "Quotation"):
+            elif predicate.value == exact and self.is_a(subject, "Quotation"):
                 self._labels[subject.value] = f"“{obj.value}”"
         # Figures, parts played, citations and geometries are named by what they say.
         unnamed = {
@@ -391,9 +280,9 @@ class SiteGraph:
             if isinstance(s, ox.NamedNode) and s.value not in self._labels
         }
         for subject in sorted(unnamed, key=str):
-            if self._is_a(subject, "Quantity"):
+            if self.is_a(subject, "Quantity"):
                 self._labels[subject.value] = self.quantity_phrase(subject)
-            elif self._is_a(subject, "ReferenceCitation"):
+            elif self.is_a(subject, "ReferenceCitation"):
                 reference = self.first(subject, str(SG) + "citesReference")
                 locator = self.first(subject, str(SG) + "locator")
                 name = self.label(reference.value) if reference is not None else "a reference"
@@ -401,21 +290,21 @@ class SiteGraph:
                     f"{name}, “{locator.value}”" if locator is not None else name
                 )
         for subject in sorted(unnamed, key=str):
-            if self._is_a(subject, "Participation"):
+            if self.is_a(subject, "Participation"):
                 parts = [self.first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
                 agent, role, within = (self.label(t.value) if t is not None else "" for t in parts)
-                self._labels[subject.value] = f"{agent}: {role} in {_lowered(within)}".strip()
+                self._labels[subject.value] = f"{agent}: {role} in {lowered(within)}".strip()
             elif subject.value not in self._labels:
                 places = self.subjects(subject, GEO + "hasGeometry")
                 if places:
                     self._labels[subject.value] = f"point of {self.label(places[0].value)}"
 
-    def _is_source_structure(self, subject: Term) -> bool:
+    def is_source_structure(self, subject: Term) -> bool:
         """Whether ``subject`` is part of how the sources are recorded, not a claim of theirs."""
         kinds = ("SourceDocument", "Sentence", "Quotation", "ReferenceCitation", "Reference")
-        return any(self._is_a(subject, kind) for kind in kinds)
+        return any(self.is_a(subject, kind) for kind in kinds)
 
-    def _is_a(self, subject: Term, local_class: str) -> bool:
+    def is_a(self, subject: Term, local_class: str) -> bool:
         return (subject, _TYPE, ox.NamedNode(str(SG) + local_class)) in self.triples
 
     def _index_provenance(self) -> None:
@@ -436,6 +325,14 @@ class SiteGraph:
             sources.sort(key=lambda term: str(term))
         for statements in self._reifications.values():
             statements.sort(key=self._stable_key)
+
+    def describing(self, subject: Term) -> list[Term]:
+        """The quotations and citations that describe ``subject`` (``sg:describes``)."""
+        return self._described_by.get(subject, [])
+
+    def reifications(self, subject: Term) -> list[Term]:
+        """The reified statements (``rdf:subject subject``) a quotation states."""
+        return self._reifications.get(subject, [])
 
     def _stable_key(self, term: Term, depth: int = 0) -> str:
         """A sort key for ``term`` that is the same in every process.
@@ -586,7 +483,7 @@ class SiteGraph:
             link,
             reference=self.link(reference) if reference is not None else None,
             locator=locator,
-            record=self._hub(record)
+            record=self.hub(record)
             if isinstance(record, ox.NamedNode) and article is None
             else None,
             article=article,
@@ -646,172 +543,6 @@ class SiteGraph:
         triples = self.graph_triples.get(GRAPH_BASE + part, set())
         return [ox.Triple(*triple) for triple in sorted(triples, key=_triple_key)]
 
-    # -- pages -----------------------------------------------------------------
-
-    def entity(self, slug: str) -> EntityView | None:
-        if slug not in self._slug_set:
-            return None
-        iri = str(ID) + slug
-        node = ox.NamedNode(iri)
-        pairs = self.outgoing.get(node, [])
-        types = [self.link(o) for p, o in pairs if p == _TYPE]
-        names = [
-            (self.label(p.value), o.value, o.language or None)
-            for p, o in pairs
-            if p.value in _NAME_PROPERTIES and isinstance(o, ox.Literal)
-        ]
-        statements = []
-        for predicate, obj in pairs:
-            sources = self.sources((node, predicate, obj))
-            note = None
-            if not sources and predicate.value == SKOS + "editorialNote":
-                note = "an editors' note"
-            elif not sources and self._is_source_structure(node):
-                note = "the source itself"
-            statements.append(Statement(self.link(predicate), self.value(obj), sources, note))
-        provenance = {str(SG) + "describes", RDF + "subject", RDF + "object"}
-        incoming = sorted(
-            {
-                (self.link(s), self.link(p))
-                for s, p in self.incoming.get(node, [])
-                if isinstance(s, ox.NamedNode) and p.value not in provenance
-            },
-            key=lambda pair: (pair[1].label.lower(), pair[0].label.lower()),
-        )
-        speaking = set(self._described_by.get(node, []))
-        for statement in self._reifications.get(node, []):
-            speaking.update(self.subjects(statement, str(SG) + "states"))
-        quotations = sorted(
-            (self.source(q) for q in speaking),
-            key=lambda s: (s.kind, s.line or 0, s.link.iri),
-        )
-        view = EntityView(
-            iri=iri,
-            slug=slug,
-            title=_capitalised(self.label(iri)),
-            types=types,
-            names=names,
-            statements=statements,
-            incoming=incoming,
-            quotations=quotations,
-        )
-        view.participants = self._participants(node)
-        view.roles = [self._participation(p) for p in self.subjects(node, str(SG) + "agent")]
-        view.hubs = [self._hub(o) for p, o in pairs if p.value in _HUB_PROPERTIES and _iri(o)]
-        view.dates = [
-            date
-            for p, o in pairs
-            if p.value in _DATE_PROPERTIES
-            if (date := self.date_view(p, o)) is not None
-        ]
-        view.place = self.place_view(node)
-        view.text_segments = self._text_segments(node)
-        self._reading(node, view)
-        return view
-
-    # -- the reading parts of a page -------------------------------------------
-
-    def _reading(self, node: Term, view: EntityView) -> None:
-        """What a reader sees first: plain words, the text, offices, other accounts."""
-        view.kinds = [t.label for t in view.types if t.iri.startswith(str(SG))] or [
-            t.label for t in view.types
-        ]
-        view.details = [s for s in view.statements if s.predicate.iri in _PLUMBING]
-        view.statements = [s for s in view.statements if s.predicate.iri not in _PLUMBING]
-        grouped: dict[str, list[Link]] = defaultdict(list)
-        for subject, predicate in view.incoming:
-            if predicate.iri in _PLUMBING or predicate.iri == str(SG) + "inSentence":
-                continue
-            heading = _RELATED.get(predicate.iri, f"{predicate.label} this")
-            grouped[heading].append(subject)
-        view.related = [
-            (label, sorted(set(links), key=lambda link: self.sort_key(link.iri)))
-            for label, links in sorted(grouped.items())
-        ]
-        if self._is_a(node, "SourceDocument"):
-            view.sentences = [
-                SentenceView(line, self.link(sentence), self._text_segments(sentence))
-                for line, sentence in self._lines(node)
-            ]
-        if self._is_a(node, "Sentence"):
-            document = self.first(node, str(SG) + "inDocument")
-            lines = self._lines(document) if document is not None else []
-            here = [i for i, (_, sentence) in enumerate(lines) if sentence == node]
-            if here:
-                i = here[0]
-                view.previous = self.link(lines[i - 1][1]) if i > 0 else None
-                view.next = self.link(lines[i + 1][1]) if i + 1 < len(lines) else None
-        view.offices = self._offices(node)
-        own_words = [q.link.iri for q in view.quotations] + [node.value]
-        own_words += [q.value for q in self.subjects(node, str(SG) + "inSentence")]
-        view.claims = self._claims(node, own_words)
-        if self._is_a(node, "Siege"):
-            view.summary = self.summary(node.value)
-            view.claims = self._claims(None, [])
-
-    def _lines(self, document: Term) -> list[tuple[int, Term]]:
-        found = []
-        for sentence in self.subjects(document, str(SG) + "inDocument"):
-            line = self.first(sentence, str(SG) + "lineNumber")
-            if line is not None and self._is_a(sentence, "Sentence"):
-                found.append((int(line.value), sentence))
-        return sorted(found, key=lambda pair: pair[0])
-
-    def _date_words(self, term: Term | None, year: Term | None) -> str | None:
-        if term is not None:
-            date = self.date_view(ox.NamedNode(str(SG) + "date"), term)
-            if date is not None:
-                return f"{date.julian} (Gregorian {date.gregorian})"
-        return year.value if year is not None else None
-
-    def _offices(self, node: Term) -> list[OfficeView]:
-        offices: dict[Term, OfficeView] = {}
-        for tenure in self.subjects(node, str(SG) + "holder"):
-            office = self.first(tenure, str(SG) + "ofOffice")
-            if office is None:
-                continue
-
-            def one(name: str, tenure: Term = tenure) -> Term | None:
-                return self.first(tenure, str(SG) + name)
-
-            offices[tenure] = OfficeView(
-                office=self.link(office),
-                tenure=self.link(tenure),
-                start=self._date_words(one("startDate"), one("startYear")),
-                end=self._date_words(one("endDate"), one("endYear")),
-                as_given=self.text_of(one("asGiven")),
-                sources=self.sources((tenure, ox.NamedNode(str(SG) + "ofOffice"), office)),
-            )
-        held = {view.office.iri for view in offices.values()}
-        for office in self.objects(node, str(SG) + "holdsOffice"):
-            if office.value not in held:
-                sources = self.sources((node, ox.NamedNode(str(SG) + "holdsOffice"), office))
-                offices[office] = OfficeView(self.link(office), None, None, None, None, sources)
-        return sorted(offices.values(), key=lambda o: (o.start is None, o.office.label))
-
-    def _claims(self, node: Term | None, quotations: list[str]) -> list[ClaimView]:
-        """Other accounts about ``node`` or against its words; every claim if node is None."""
-        claims = []
-        for claim in self.subjects(ox.NamedNode(str(SG) + "Claim"), RDF + "type"):
-            contested = self.objects(claim, str(SG) + "contests")
-            concerns = self.objects(claim, str(SG) + "concerns")
-            if node is not None and node not in concerns and node != claim:
-                if not any(q.value in quotations for q in contested):
-                    continue
-            claims.append(
-                ClaimView(
-                    link=self.link(claim),
-                    text=self.text_of(self.first(claim, str(SG) + "claimText")),
-                    contests=self.source(contested[0]) if contested else None,
-                    figures=tuple(
-                        self.quantity_phrase(q)
-                        for q in self.objects(claim, str(SG) + "claimedStrength")
-                    ),
-                    sources=tuple(self.source(c) for c in self._described_by.get(claim, [])),
-                )
-            )
-        return sorted(claims, key=lambda c: (c.contests.line if c.contests else 0) or 0)
-
     def sort_key(self, iri: str) -> tuple[Any, ...]:
         """Lines by number, dates by day, quotations by place in the text, others by name."""
         node = ox.NamedNode(iri)
@@ -828,166 +559,16 @@ class SiteGraph:
         words = re.split(r"(\d+)", self.label(iri).lower())
         return (3, 0, tuple((0, int(w), "") if w.isdigit() else (1, 0, w) for w in words), iri)
 
-    # -- the summary of the siege ------------------------------------------------
-
     def select(self, query: str) -> list[dict[str, Term]]:
+        """Rows of a SELECT over what is asserted (data, links, ontology); ``sg:`` and
+        ``rdf:`` are known prefixes."""
         graphs = [ox.NamedNode(GRAPH_BASE + part) for part in ("data", "links", "ontology")]
         prefixes = f"PREFIX sg: <{SG}>\nPREFIX rdf: <{RDF}>\n"
         results = self.store.query(prefixes + query, default_graph=graphs)
         variables = [v.value for v in results.variables]
         return [{name: row[name] for name in variables if row[name] is not None} for row in results]
 
-    def siege_summary(self) -> Summary | None:
-        """The summary of the siege the graph is about, for the index."""
-        if not self.has_slug("siege-of-constantinople"):
-            return None
-        if self._siege_summary is None:
-            self._siege_summary = self.summary(str(ID) + "siege-of-constantinople")
-        return self._siege_summary
-
-    def summary(self, iri: str) -> Summary:
-        """The key facts of an event and a few sentences that tell them, from the graph."""
-        event = f"<{iri}>"
-        within = f"{{ ?e sg:partOf* {event} }}"
-        dated = self.select(
-            f"SELECT DISTINCT ?e ?p ?d WHERE {{ {within} ?e ?p ?d . ?d a sg:HistoricalDate }}"
-        )
-        by_day: dict[str, tuple[DateView, list[tuple[str, Link]]]] = {}
-        for row in dated:
-            date = self.date_view(row["p"], row["d"])
-            if date is not None:
-                what = {"startDate": "start of ", "endDate": "end of "}.get(
-                    row["p"].value[len(str(SG)) :], ""
-                )
-                by_day.setdefault(date.gregorian_iso, (date, []))[1].append(
-                    (what, self.link(row["e"]))
-                )
-        dates = sorted(
-            ((date, sorted(events, key=lambda e: e[1].label)) for date, events in by_day.values()),
-            key=lambda pair: pair[0].julian_day_number or 0,
-        )
-        forces = self.select(
-            f"""SELECT DISTINCT ?side ?agent ?strength WHERE {{
-                {within} ?p sg:roleIn ?e ; sg:agent ?agent ; sg:onSide ?side .
-                FILTER NOT EXISTS {{ ?agent a sg:Person }}
-                OPTIONAL {{ ?agent sg:strength ?strength }}
-            }}"""
-        )
-        sides: dict[Term, dict[Term, tuple[Link, str | None, str | None]]] = defaultdict(dict)
-        for row in forces:
-            strength = row.get("strength")
-            phrase = self.quantity_phrase(strength) if strength is not None else None
-            given = self.text_of(self.first(strength, str(SG) + "asGiven")) if strength else None
-            known = sides[row["side"]].get(row["agent"])
-            if known is None or known[1] is None:
-                sides[row["side"]][row["agent"]] = (self.link(row["agent"]), phrase, given)
-        side_views = [
-            SideView(
-                self.link(side),
-                sorted(agents.values(), key=lambda a: (a[1] is None, a[0].label.lower())),
-            )
-            for side, agents in sorted(sides.items(), key=lambda pair: self.label(pair[0].value))
-        ]
-        leaders_rows = self.select(
-            f"""SELECT DISTINCT ?person ?role ?office ?of WHERE {{
-                ?p sg:agent ?person ; sg:role ?role ; sg:roleIn ?of .
-                ?person a sg:Person .
-                OPTIONAL {{ ?p sg:inOffice ?office }}
-                {{ ?of sg:partOf* {event} }} UNION
-                {{ ?q sg:agent ?of ; sg:roleIn ?e . {within} }}
-            }}"""
-        )
-        leaders: dict[Term, tuple[Link, str, Link | None]] = {}
-        for row in leaders_rows:
-            office = row.get("office")
-            what = self.label(office.value) if office is not None else self.label(row["role"].value)
-            known = leaders.get(row["person"])
-            if known is None or (office is not None and known[2] is not None):
-                of = None if office is not None else self.link(row["of"])
-                leaders[row["person"]] = (self.link(row["person"]), what, of)
-        outcome_rows = self.select(
-            f"""SELECT DISTINCT ?e ?winner WHERE {{
-                {within} ?e a sg:Victory . OPTIONAL {{ ?e sg:winner ?winner }}
-            }}"""
-        )
-        outcome: dict[Term, list[Link]] = defaultdict(list)
-        for row in outcome_rows:
-            if "winner" in row:
-                outcome[row["e"]].append(self.link(row["winner"]))
-            else:
-                outcome.setdefault(row["e"], [])
-        summary = Summary(
-            event=self.link(iri),
-            text="",
-            dates=dates,
-            sides=side_views,
-            leaders=sorted(leaders.values(), key=lambda leader: leader[0].label),
-            outcome=[(self.link(e), sorted(w, key=lambda w: w.label)) for e, w in outcome.items()],
-        )
-        return Summary(**{**summary.__dict__, "text": self._summary_text(iri, summary)})
-
-    def _summary_text(self, iri: str, summary: Summary) -> str:
-        node = ox.NamedNode(iri)
-        sentences = []
-        war = self.first(node, str(SG) + "partOf")
-        place = self.first(node, str(SG) + "location")
-        opening = "The " + _lowered(summary.event.label)
-        if place is not None and self.label(place.value) not in opening:
-            opening += f", at {self.label(place.value)}"
-        if war is not None:
-            opening += (
-                f"{',' if ',' in opening else ''} was part of the {_lowered(self.label(war.value))}"
-            )
-        sentences.append(opening + ".")
-        for side in summary.sides:
-            figures = [f"{agent.label} ({phrase})" for agent, phrase, _ in side.forces if phrase]
-            names = [agent.label for agent, phrase, _ in side.forces if not phrase]
-            who = "; ".join(figures + ([", ".join(names)] if names else []))
-            sentences.append(f"On {side.side.label}: {who}.")
-        if summary.dates:
-            first, last = summary.dates[0], summary.dates[-1]
-            sentences.append(
-                f"The text dates it from {first[0].julian} "
-                f"({_lowered(first[1][0][0] + first[1][0][1].label)}) to {last[0].julian} "
-                f"(Julian calendar; {first[0].gregorian} to {last[0].gregorian} in the Gregorian)."
-            )
-        for victory, winners in summary.outcome:
-            by = f", won by {' and '.join(w.label for w in winners)}" if winners else ""
-            sentences.append(f"Outcome: {_lowered(victory.label)}{by}.")
-        return " ".join(sentences)
-
-    def _participation(self, node: Term) -> Participation:
-        def one(predicate: str) -> Link | None:
-            term = self.first(node, str(SG) + predicate)
-            return self.link(term) if isinstance(term, ox.NamedNode) else None
-
-        agent = one("agent")
-        return Participation(
-            agent=agent or Link("?", "#", ""),
-            role=one("role"),
-            within=one("roleIn"),
-            office=one("inOffice"),
-            side=one("onSide"),
-        )
-
-    def _participants(self, node: Term) -> list[Participation]:
-        """Who took part in ``node`` or in any of its parts (``sg:partOf``, transitively)."""
-        seen: set[Term] = set()
-        todo = [node]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            todo.extend(self.subjects(current, str(SG) + "partOf"))
-        found = [
-            self._participation(p)
-            for event in seen
-            for p in self.subjects(event, str(SG) + "roleIn")
-        ]
-        return sorted(found, key=lambda p: (p.within.label if p.within else "", p.agent.label))
-
-    def _hub(self, term: Term) -> Link:
+    def hub(self, term: Term) -> Link:
         iri = term.value
         if iri.startswith(DISPLAY_PREFIXES["wd"]):
             label = f"Wikidata {iri.rsplit('/', 1)[-1]}"
@@ -1035,40 +616,13 @@ class SiteGraph:
             longitude=float(match.group(1)),
             latitude=float(match.group(2)),
             precision=self.label(precision.value) if precision is not None else None,
-            record=self._hub(record) if isinstance(record, ox.NamedNode) else None,
+            record=self.hub(record) if isinstance(record, ox.NamedNode) else None,
         )
-
-    def _text_segments(self, node: Term) -> list[tuple[str, Link | None]]:
-        """A sentence's text cut at its quotations, each quotation's words linked to it."""
-        text = self.first(node, str(SG) + "text")
-        start = self.first(node, str(SG) + "startOffset")
-        if text is None or start is None:
-            quote_sentence = self.first(node, str(SG) + "inSentence")
-            if quote_sentence is None:
-                return []
-            return self._text_segments(quote_sentence)
-        base = int(start.value)
-        spans = []
-        for quotation in self.subjects(node, str(SG) + "inSentence"):
-            q_start = self.first(quotation, str(SG) + "startOffset")
-            q_end = self.first(quotation, str(SG) + "endOffset")
-            if q_start is not None and q_end is not None:
-                spans.append((int(q_start.value) - base, int(q_end.value) - base, quotation))
-        segments: list[tuple[str, Link | None]] = []
-        position = 0
-        for begin, end, quotation in sorted(spans, key=lambda span: (span[0], -span[1])):
-            if begin < position:
-                continue  # overlapping quotations: the first one is marked
-            segments.append((text.value[position:begin], None))
-            segments.append((text.value[begin:end], self.link(quotation)))
-            position = end
-        segments.append((text.value[position:], None))
-        return [segment for segment in segments if segment[0]]
 
     def timeline(self) -> list[TimelineEntry]:
         """Every dated event, by its Julian Day Number."""
         entries = []
-        for prop in _DATE_PROPERTIES:
+        for prop in DATE_PROPERTIES:
             predicate = ox.NamedNode(prop)
             for subject, p, obj in self.triples:
                 if p != predicate or not isinstance(subject, ox.NamedNode):
@@ -1089,66 +643,6 @@ class SiteGraph:
             key=lambda e: (e.date.gregorian_iso, e.event.label, e.date.property.label),
         )
 
-    def places(self) -> list[Place]:
-        found = [
-            place
-            for subject in {s for (s, p, _) in self.triples if p.value == GEO + "hasGeometry"}
-            if (place := self.place_view(subject)) is not None
-        ]
-        return sorted(found, key=lambda place: place.link.label)
-
-    def places_without_points(self) -> list[tuple[Link, Link | None]]:
-        """The places (sg:Place or a subclass) with no point, each with what it is part of."""
-        query = f"""SELECT DISTINCT ?place ?whole WHERE {{
-            ?place a/<{RDFS}subClassOf>* <{SG}Place> .
-            FILTER NOT EXISTS {{ ?place <{GEO}hasGeometry> ?geometry }}
-            OPTIONAL {{ ?place <{SG}partOf> ?whole }} }}"""
-        rows = self.store.query(query, use_default_graph_as_union=True)
-        found: dict[str, tuple[Link, Link | None]] = {}
-        for row in rows:  # type: ignore[union-attr]
-            place, whole = row["place"], row["whole"]
-            if isinstance(place, ox.NamedNode) and slug_of(place.value) in self._slug_set:
-                found.setdefault(
-                    place.value, (self.link(place), self.link(whole) if whole else None)
-                )
-        return sorted(found.values(), key=lambda pair: pair[0].label.lower())
-
-    def index(self) -> list[tuple[Link, list[Link]]]:
-        """The resources of the data and links, grouped by their classes in the ontology."""
-        groups: dict[str, list[Link]] = defaultdict(list)
-        for slug in self.slugs:
-            node = ox.NamedNode(str(ID) + slug)
-            classes = [o.value for p, o in self.outgoing.get(node, []) if p == _TYPE]
-            own = [c for c in classes if c.startswith(str(SG))] or classes or [RDFS + "Resource"]
-            for class_iri in own:
-                groups[class_iri].append(self.link(node))
-        return sorted(
-            (
-                (self.link(c), sorted(links, key=lambda link: self.sort_key(link.iri)))
-                for c, links in groups.items()
-            ),
-            key=lambda group: group[0].label.lower(),
-        )
-
-    def ontology_terms(self) -> list[tuple[str, Link, list[tuple[Link, Value]]]]:
-        """Each ``sg:`` term of the ontology: its local name, link and statements."""
-        terms = sorted(
-            {
-                s
-                for (s, _, _) in self.graph_triples.get(GRAPH_BASE + "ontology", set())
-                if isinstance(s, ox.NamedNode) and s.value.startswith(str(SG))
-            },
-            key=lambda term: term.value,
-        )
-        return [
-            (
-                term.value[len(str(SG)) :],
-                self.link(term),
-                [(self.link(p), self.value(o)) for p, o in self.outgoing.get(term, [])],
-            )
-            for term in terms
-        ]
-
     def counts_by_graph(self) -> dict[str, int]:
         return {iri: len(self.graph_triples.get(iri, ())) for iri, _ in self.graphs}
 
@@ -1156,32 +650,6 @@ class SiteGraph:
         return {
             part: len(self.graph_triples.get(GRAPH_BASE + part, ())) for part in self.part_names()
         }
-
-
-def _lowered(text: str) -> str:
-    """A label inside a sentence: "the Siege …" stays, "Defence of …" becomes "defence of …"."""
-    first = text.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:].islower() and first in _COMMON_WORDS:
-        return text[:1].lower() + text[1:]
-    return text
-
-
-_COMMON_WORDS = {
-    "Siege",
-    "War",
-    "Attack",
-    "Defence",
-    "Decisive",
-    "Death",
-    "Reign",
-    "First",
-    "Second",
-    "The",
-}
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _triple_key(triple: Iterable[Term]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from kg.serve.responses import (
     not_acceptable,
 )
 from kg.serve.state import Server, server_of
+from kg.serve.views.catalogue import ontology_terms
 from kg.serve.void import dataset_description
 
 __all__ = ["ROUTES", "copied_files"]
@@ -67,7 +68,11 @@ async def ontology_document(request: Request) -> Response:
         "ontology",
         server.site.ontology_triples,
         lambda: server.page(
-            "ontology", "ontology.html", title="Ontology", terms=server.site.ontology_terms()
+            "ontology",
+            "ontology.html",
+            title="Ontology",
+            section="ontology",
+            terms=ontology_terms(server.site),
         ),
         "/ontology",
     )

@@ -8,6 +8,8 @@ from starlette.routing import Route
 
 from kg.serve.responses import HTML, CopiedFile, html
 from kg.serve.state import Server, server_of
+from kg.serve.views.catalogue import index_groups
+from kg.serve.views.summary import siege_summary
 
 __all__ = ["ROUTES", "copied_files"]
 
@@ -20,12 +22,13 @@ async def index_page(request: Request) -> Response:
             "index",
             "index.html",
             title="The Siege of Constantinople (626)",
-            groups=site.index(),
+            section="home",
+            groups=index_groups(site),
             counts=site.counts(),
             base=server.settings.public_url,
             sentences=sum(1 for slug in site.slugs if slug.startswith("sentence-")),
             open_classes={"siege", "person"},
-            summary=site.siege_summary(),
+            summary=siege_summary(site),
         )
     )
 

@@ -13,6 +13,7 @@ from kg.serve.mapsvg import MapPoint, WaterLabel, render_map
 from kg.serve.responses import HTML, CopiedFile, html
 from kg.serve.site import Place
 from kg.serve.state import Server, server_of
+from kg.serve.views.places import places_with_points, places_without_points
 
 __all__ = ["ROUTES", "copied_files", "map_figures", "place_map"]
 
@@ -36,15 +37,16 @@ _CITY_WATER = (
 
 async def map_page(request: Request) -> Response:
     server = server_of(request)
-    places = server.site.places()
+    places = places_with_points(server.site)
     overview, detail = map_figures(places)
     return html(
         server.page(
             "map",
             "map.html",
             title="Map",
+            section="map",
             places=places,
-            unplaced=server.site.places_without_points(),
+            unplaced=places_without_points(server.site),
             overview=overview,
             detail=detail,
         )

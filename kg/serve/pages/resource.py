@@ -18,6 +18,7 @@ from kg.serve.responses import (
     not_acceptable,
 )
 from kg.serve.state import Server, server_of
+from kg.serve.views.resource import resource_view
 
 __all__ = ["ROUTES", "copied_files"]
 
@@ -40,7 +41,7 @@ async def identifier(request: Request) -> Response:
 async def entity_page(request: Request) -> Response:
     server = server_of(request)
     slug = request.path_params["slug"]
-    view = server.site.entity(slug)
+    view = resource_view(server.site, slug)
     if view is None:
         return server.not_found(request, f"no resource {_ID}{slug}")
     return html(server.page(f"page:{slug}", "entity.html", title=view.title, e=view))
