@@ -15,8 +15,9 @@ it, gives the RDF files their media types, and does the content negotiation of
 for the w3id.org redirect service, which send ``https://w3id.org/siege626/…`` to the
 copy. The copy must be at the root of its host: the pages' links are absolute paths.
 
-Not written, because no static file can answer them: ``/sparql`` and ``/query`` (the
-SPARQL endpoint and its form), canned queries with other parameters than their defaults.
+Not answered, because no static file can: ``/sparql``, ``/query`` and ``/search``
+(DYNAMIC_PATHS) are each a page saying so; canned queries with other parameters than
+their defaults are not written. The copy's dataset description names no SPARQL endpoint.
 
 The copy is built in a directory beside the target and renamed into place at the end;
 an existing target is replaced only with ``force`` and only if it is empty or a
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 # URLs only a running server answers; a static copy's pages still link to them.
-DYNAMIC_PATHS = frozenset({"/sparql", "/query"})
+DYNAMIC_PATHS = frozenset({"/sparql", "/query", "/search"})
 W3ID = "https://w3id.org/siege626/"
 _RDF = {"ttl": "text/turtle", "jsonld": "application/ld\\+json", "nt": "application/n-triples"}
 _MARKER = "# " + generated_notice("kg site")
@@ -121,7 +122,9 @@ def build_site(
     parent = destination.absolute().parent
     if not parent.is_dir():
         raise OutputFileError(destination, f"{parent}: no such directory")
-    settings = replace(ServeSettings(), base_url=url, dist_dir=dist_dir, workers=1)
+    settings = replace(
+        ServeSettings(), base_url=url, dist_dir=dist_dir, workers=1, sparql_endpoint=False
+    )
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
     except OSError as error:
@@ -134,6 +137,7 @@ def build_site(
         items = site_urls(server)
         with (progress or _no_progress)(len(items)) as advance:
             _render_all(app, url, items, staging, advance)
+        _write_static_notices(staging)
         (staging / ".htaccess").write_text(static_htaccess(), encoding="utf-8")
         (staging / "w3id").mkdir()
         context = "context.jsonld" if any(i.path == "dist/context.jsonld" for i in items) else None
@@ -158,6 +162,26 @@ def build_site(
     )
     size = sum((destination / name).stat().st_size for name in files)
     return SiteResult(destination, tuple(files), size)
+
+
+def _write_static_notices(directory: Path) -> None:
+    """A page for each URL only a server answers, so that a reader who follows the menu's
+    Query or Search link on a static host learns why, not a bare "not found"."""
+    from kg.serve.render import render
+
+    for path in sorted(DYNAMIC_PATHS):
+        body = render(
+            "message.html",
+            title="Not available in this copy",
+            message=(
+                "This is a static copy of the site: it has every page, data document and "
+                "canned question, but no server to run a query or a search. The whole "
+                "graph can be downloaded and queried in any SPARQL store, or served with "
+                "its own search and query form by the toolkit's kg serve command."
+            ),
+            links=[("/queries", "the questions, answered"), ("/downloads", "the downloads")],
+        )
+        (directory / f"{path.lstrip('/')}.html").write_text(body, encoding="utf-8")
 
 
 @contextmanager
@@ -317,7 +341,7 @@ def broken_links(directory: Path, base_url: str) -> list[tuple[str, str]]:
 
     A link resolves as a static host with the copy's ``.htaccess`` serves it: ``/X`` from
     the file ``X`` or ``X.html``, ``/id/X`` to the page ``page/X.html``. Links to other
-    hosts are not followed; ``/sparql`` and ``/query`` (DYNAMIC_PATHS) are known to need
+    hosts are not followed; links to DYNAMIC_PATHS (``/query?…`` too) are known to need
     the server; a link with a query string is broken, since a static host ignores it.
     """
     base = urlsplit(base_url)

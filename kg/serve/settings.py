@@ -29,6 +29,9 @@ class ServeSettings:
     # The public address of the server (behind a proxy, say); by default http://HOST:PORT/.
     # Absolute URLs in pages and descriptions use it, never the client's Host header.
     base_url: str | None = None
+    # False for the static copy of kg site: no server answers /sparql there, so the
+    # dataset description names no SPARQL endpoint.
+    sparql_endpoint: bool = True
 
     @property
     def public_url(self) -> str:

@@ -3,7 +3,7 @@
 The description is :func:`kg.description.describe` over the served parts, with the
 distributions a release of them would have (each export made in memory, so sizes and
 checksums are those of ``make release``'s files), and ``void:sparqlEndpoint`` added for
-this server's endpoint.
+this server's endpoint when it has one.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ __all__ = ["dataset_description"]
 _SPARQL_ENDPOINT = ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint")
 
 
-def dataset_description(endpoint: str) -> bytes:
-    """The VoID/DCAT description as Turtle, naming ``endpoint`` as its SPARQL endpoint."""
+def dataset_description(endpoint: str | None) -> bytes:
+    """The VoID/DCAT description as Turtle, naming ``endpoint`` as its SPARQL endpoint
+    (none for a static copy, where no server answers SPARQL)."""
     dataset = canonicalize(select_parts())
     distributions = [
         Distribution.of(fmt, export(dataset, fmt.name).data) for fmt in FORMATS.values()
     ]
     triples = describe(dataset, distributions, release_date())
-    triples.append(ox.Triple(ox.NamedNode(DATASET), _SPARQL_ENDPOINT, ox.NamedNode(endpoint)))
+    if endpoint is not None:
+        triples.append(ox.Triple(ox.NamedNode(DATASET), _SPARQL_ENDPOINT, ox.NamedNode(endpoint)))
     return render_description(triples, dataset.prefixes)

@@ -113,7 +113,8 @@ async def void_document(request: Request) -> Response:
         return not_acceptable([*RDF_FORMATS, HTML])
     turtle = server.documents.get(("void", "text/turtle"))
     if turtle is None:
-        endpoint = server.settings.public_url + "sparql"
+        settings = server.settings
+        endpoint = settings.public_url + "sparql" if settings.sparql_endpoint else None
         turtle = await anyio.to_thread.run_sync(dataset_description, endpoint)
         server.documents[("void", "text/turtle")] = turtle
     if chosen == HTML:
