@@ -26,7 +26,13 @@ async def downloads_page(request: Request) -> Response:
         for name, path in release_files(server.settings.dist_dir).items()
     ]
     return html(
-        render("downloads.html", title="Downloads", files=files, parts=server.site.part_names())
+        render(
+            "downloads.html",
+            title="Downloads",
+            section="downloads",
+            files=files,
+            parts=server.site.part_names(),
+        )
     )
 
 
