@@ -5,7 +5,7 @@ The index and the siege's own page open with them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -13,13 +13,21 @@ from kg.namespaces import ID, SG
 from kg.serve.site import DateView, Link, SiteGraph, Term
 from kg.serve.words import lowered
 
-__all__ = ["SideView", "Summary", "siege_summary", "summary"]
+__all__ = ["Dispute", "SideView", "Summary", "siege_summary", "summary"]
 
 
 @dataclass(frozen=True)
 class SideView:
     side: Link
     forces: list[tuple[Link, str | None, str | None]]  # (agent, strength, words as given)
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """Another account that disagrees with the text, and the figures it gives instead."""
+
+    claim: Link
+    figures: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,9 @@ class Summary:
     sides: list[SideView]
     leaders: list[tuple[Link, str, Link | None]]  # (person, what they are, of what)
     outcome: list[tuple[Link, list[Link]]]  # (event, winners)
+    # Other accounts (sg:Claim) by the IRI of each thing they concern: a key fact that
+    # one of them disputes is flagged where it is shown.
+    disputes: dict[str, list[Dispute]] = field(default_factory=dict)
 
 
 def siege_summary(site: SiteGraph) -> Summary | None:
@@ -52,7 +63,7 @@ def summary(site: SiteGraph, iri: str) -> Summary:
     for row in dated:
         date = site.date_view(row["p"], row["d"])
         if date is not None:
-            what = {"startDate": "start of ", "endDate": "end of "}.get(
+            what = {"startDate": "the start of the ", "endDate": "the end of the "}.get(
                 row["p"].value[len(str(SG)) :], ""
             )
             by_day.setdefault(date.gregorian_iso, (date, []))[1].append((what, site.link(row["e"])))
@@ -118,7 +129,20 @@ def summary(site: SiteGraph, iri: str) -> Summary:
         leaders=sorted(leaders.values(), key=lambda leader: leader[0].label),
         outcome=[(site.link(e), sorted(w, key=lambda w: w.label)) for e, w in outcome.items()],
     )
+    summary = Summary(**{**summary.__dict__, "disputes": _disputes(site)})
     return Summary(**{**summary.__dict__, "text": _summary_text(site, iri, summary)})
+
+
+def _disputes(site: SiteGraph) -> dict[str, list[Dispute]]:
+    """Every other account, under each thing it concerns."""
+    found: dict[str, list[Dispute]] = defaultdict(list)
+    rows = site.select("SELECT ?claim ?thing WHERE { ?claim a sg:Claim ; sg:concerns ?thing }")
+    for row in sorted(rows, key=lambda r: (r["thing"].value, r["claim"].value)):
+        figures = tuple(
+            site.quantity_phrase(q) for q in site.objects(row["claim"], str(SG) + "claimedStrength")
+        )
+        found[row["thing"].value].append(Dispute(site.link(row["claim"]), figures))
+    return dict(found)
 
 
 def _summary_text(site: SiteGraph, iri: str, facts: Summary) -> str:
@@ -141,12 +165,24 @@ def _summary_text(site: SiteGraph, iri: str, facts: Summary) -> str:
         sentences.append(f"On {side.side.label}: {who}.")
     if facts.dates:
         first, last = facts.dates[0], facts.dates[-1]
+        # The text's first date is of an attack, not of the siege's start: it gives none.
         sentences.append(
-            f"The text dates it from {first[0].julian} "
-            f"({lowered(first[1][0][0] + first[1][0][1].label)}) to {last[0].julian} "
-            f"(Julian calendar; {first[0].gregorian} to {last[0].gregorian} in the Gregorian)."
+            f"The text's dates run from {first[0].julian} "
+            f"({first[1][0][0]}{lowered(first[1][0][1].label)}) to {last[0].julian} "
+            f"({last[1][0][0]}{lowered(last[1][0][1].label)}), in the Julian calendar "
+            f"({first[0].gregorian} to {last[0].gregorian} in the Gregorian); "
+            "it gives no date for the start of the siege."
         )
     for victory, winners in facts.outcome:
         by = f", won by {' and '.join(w.label for w in winners)}" if winners else ""
         sentences.append(f"Outcome: {lowered(victory.label)}{by}.")
+    claims = sorted({d.claim.label for ds in facts.disputes.values() for d in ds})
+    if claims:
+        sentences.append(
+            "Other accounts disagree with the text on "
+            + ("one point" if len(claims) == 1 else f"{len(claims)} points")
+            + ": "
+            + "; ".join(lowered(claim) for claim in claims)
+            + "."
+        )
     return " ".join(sentences)

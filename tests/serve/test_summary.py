@@ -1,0 +1,41 @@
+"""The key facts of the siege (kg/serve/views/summary.py): what the index and the siege's
+page say first, read from the graph — and where other accounts dispute them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.serve.site import SiteGraph
+from kg.serve.state import shipped_graphs
+from kg.serve.views.summary import Summary, siege_summary
+
+ID = "https://w3id.org/siege626/id/"
+
+
+@pytest.fixture(scope="module")
+def summary() -> Summary:
+    found = siege_summary(SiteGraph(shipped_graphs()))
+    assert found is not None
+    return found
+
+
+def test_the_garrisons_figure_is_flagged_with_the_other_accounts_figures(summary: Summary) -> None:
+    disputes = summary.disputes[ID + "imperial-garrison"]
+    assert [d.claim.href for d in disputes] == ["/page/claim-garrison-strength"]
+    assert set(disputes[0].figures) == {"fewer than 8,000 men, as stated", "about 15,000 men"}
+    # The text's own figure stays as the text gives it.
+    romans = next(side for side in summary.sides if "Romans" in side.side.label)
+    assert ("12,000 men, as stated") in [phrase for _, phrase, _ in romans.forces]
+
+
+def test_a_disputed_leader_is_flagged(summary: Summary) -> None:
+    claims = {d.claim.href for d in summary.disputes[ID + "shahin-vahmanzadegan"]}
+    assert claims == {"/page/claim-army-at-chalcedon-was-shahrbaraz"}
+
+
+def test_the_summary_says_the_text_gives_no_start_date_and_names_the_disputes(
+    summary: Summary,
+) -> None:
+    assert "The text's dates run from 31 July 626" in summary.text
+    assert "it gives no date for the start of the siege" in summary.text
+    assert "Other accounts disagree with the text on 3 points" in summary.text
