@@ -62,17 +62,16 @@ def test_from_the_index_to_the_sentence_that_names_sergius(
     page.screenshot(path=str(ARTIFACTS / "serve-sentence-07.png"), full_page=True)
 
 
-def test_the_timeline_shows_every_dated_event(page: Any, running_server: RunningServer) -> None:
+def test_the_timeline_tells_the_dated_days(page: Any, running_server: RunningServer) -> None:
     page.goto(running_server.url + "/timeline")
-    events = page.locator("li.event")
-    assert events.count() == 12
-    first, last = events.nth(0).inner_text(), events.nth(11).inner_text()
-    assert "18 April 610" in first and "Gregorian 21 April 610" in first
-    assert "11 February 641" in last
-    attack = page.locator("li.event", has_text="Attack along the Theodosian Walls")
-    assert "31 July 626" in attack.inner_text() and "3 August 626" in attack.inner_text()
+    days = page.locator("ol.story li.day")
+    assert days.count() == 2
+    first, last = days.nth(0).inner_text(), days.nth(1).inner_text()
+    assert "31 July 626" in first and "Gregorian 3 August 626" in first
+    assert "7 August 626" in last and "day number (JDN) 1949923" in last
+    attack = page.locator("#event-attack-of-31-july")
     assert attack.locator("a.sentence-link").get_attribute("href") == "/page/sentence-09"
-    assert page.locator("#timeline-strip circle.mark").count() == 12
+    assert page.locator("#reigns-lane-wide a.lane-row").count() == 7
     page.screenshot(path=str(ARTIFACTS / "serve-timeline.png"), full_page=True)
 
 

@@ -439,9 +439,16 @@ def test_the_sentence_page_marks_its_quotations(client) -> None:
 
 def test_the_timeline_gives_both_calendars_in_order(client) -> None:
     text = client.get("/timeline").text
-    assert text.count('<li class="event"') == 12
-    assert "31 July 626" in text and "3 August 626" in text
-    assert text.index("18 April 610") < text.index("31 July 626") < text.index("11 February 641")
+    july, august = text.index('id="day-1949916"'), text.index('id="day-1949923"')
+    assert july < august
+    assert "31 July 626</span>" in text[july:august]
+    assert 'Gregorian <time datetime="0626-08-03">3 August 626</time>' in text[july:august]
+    reigns = text[text.index('<ul class="lane-list">') :]
+    assert (
+        reigns.index("18 April 610")
+        < reigns.index("5 October 610")
+        < reigns.index("11 February 641")
+    )
 
 
 def test_the_map_draws_every_place_with_a_point(client) -> None:
