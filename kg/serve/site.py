@@ -35,7 +35,6 @@ __all__ = [
     "SiteGraph",
     "Source",
     "Statement",
-    "TimelineEntry",
     "Value",
     "external_href",
     "iri_of",
@@ -167,14 +166,6 @@ class Place:
     latitude: float
     precision: str | None
     record: Link | None
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    event: Link
-    event_slug: str
-    date: DateView
-    sources: tuple[Source, ...]
 
 
 def iri_of(term: Term) -> str | None:
@@ -617,30 +608,6 @@ class SiteGraph:
             latitude=float(match.group(2)),
             precision=self.label(precision.value) if precision is not None else None,
             record=self.hub(record) if isinstance(record, ox.NamedNode) else None,
-        )
-
-    def timeline(self) -> list[TimelineEntry]:
-        """Every dated event, by its Julian Day Number."""
-        entries = []
-        for prop in DATE_PROPERTIES:
-            predicate = ox.NamedNode(prop)
-            for subject, p, obj in self.triples:
-                if p != predicate or not isinstance(subject, ox.NamedNode):
-                    continue
-                date = self.date_view(p, obj)
-                if date is None:
-                    continue
-                entries.append(
-                    TimelineEntry(
-                        event=self.link(subject),
-                        event_slug=slug_of(subject.value) or "",
-                        date=date,
-                        sources=self.sources((subject, p, obj)),
-                    )
-                )
-        return sorted(
-            entries,
-            key=lambda e: (e.date.gregorian_iso, e.event.label, e.date.property.label),
         )
 
     def counts_by_graph(self) -> dict[str, int]:
