@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from kg.serve import mapsvg
-from kg.serve.mapsvg import MapPoint, fit_bounds, render_map
+from kg.serve.drawings import map as mapsvg
+from kg.serve.drawings.map import MapPoint, fit_bounds, render_map
 from tests.serve.conftest import ARTIFACTS, RunningServer
 
-GEODATA = Path(mapsvg.__file__).with_name("geodata")
+GEODATA = Path(mapsvg.__file__).parents[1] / "geodata"
 
 
 def _svg(text: str, svg_id: str) -> str:
@@ -173,6 +173,7 @@ def test_a_page_without_a_point_has_no_map(client: Any) -> None:
 
 
 # -- in a browser -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("width", [1400, 400])
 @pytest.mark.parametrize("path", ["/map", "/page/chalcedon"])

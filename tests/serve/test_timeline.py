@@ -3,7 +3,7 @@ date and every before/after relation of the graph, days merged, reigns in a lane
 
 Through the ASGI test client, checked against the data files read here on their own; in a
 real browser (Debian's chromium, as in test_serve_browser.py) at 1400 and 400 px, with
-screenshots under tests/artifacts/. Pure ordering rules through timeline_model.
+screenshots under tests/artifacts/. Pure ordering rules through timeline_order.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import ID, SG
-from kg.serve.pages.timeline_model import Constraint, Item, order_story
+from kg.serve.views.timeline_order import Constraint, Item, order_story
 from tests.serve.conftest import ARTIFACTS, REPO_ROOT, RunningServer
 
 DATA = REPO_ROOT / "data"

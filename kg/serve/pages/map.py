@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from kg.serve.mapsvg import MapPoint, WaterLabel, render_map
+from kg.serve.drawings.map import MapPoint, WaterLabel, render_map
 from kg.serve.responses import HTML, CopiedFile, html
 from kg.serve.site import Place
 from kg.serve.state import Server, server_of

@@ -1,7 +1,8 @@
 """The order of the story: dated days first by day, the rest by the text and the graph.
 
-Pure logic, no graph: the timeline page reads the events and their relations and hands
-them here as :class:`Item` and :class:`Constraint`. The order is a topological sort of
+Pure logic, no graph: the timeline view (views/timeline.py) reads the events and their
+relations and hands them here as :class:`Item` and :class:`Constraint`. The order is a
+topological sort of
 
 * the days the text gives (events of one day are merged into one step, and the days
   follow one another by their day numbers), and

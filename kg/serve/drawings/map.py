@@ -1,6 +1,6 @@
 """SVG maps that need nothing from the network: land, water, a graticule, a scale and points.
 
-Land comes from ``geodata/land.json``, Natural Earth's 1:10m land clipped to the region
+Land comes from ``kg/serve/geodata/land.json``, Natural Earth's 1:10m land clipped to the region
 of the siege (public domain; see ``geodata/README.md`` for how it was made). Longitude and
 latitude are drawn in an equirectangular projection whose horizontal scale is shrunk by
 the cosine of the middle latitude, so distances and shapes look right near the centre and
@@ -25,7 +25,7 @@ from typing import Any
 
 __all__ = ["MapPoint", "WaterLabel", "fit_bounds", "land_bounds", "land_polygons", "render_map"]
 
-_LAND = Path(__file__).with_name("geodata") / "land.json"
+_LAND = Path(__file__).parents[1] / "geodata" / "land.json"
 KM_PER_DEGREE = 111.195  # a degree of latitude on a sphere of radius 6371 km
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
