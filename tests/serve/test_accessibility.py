@@ -1,12 +1,12 @@
 """Phones and accessibility, in a real browser: Debian's chromium driven by Playwright.
 
-Nine pages at 1400 and 400 px, served by a real ``kg serve``: none scrolls sideways, the
-skip link is the first thing the keyboard reaches and moves the focus to the content, the
-menu marks the current page, every form field has a label, and axe-core finds no serious
-or critical violation. The counts of axe-core's findings by impact go to
-tests/artifacts/axe-report.json, the screenshots to tests/artifacts/a11y-<page>-<width>.png.
-Without chromium, Playwright or axe-core the tests are skipped, and fail under
-SIEGE626_REQUIRE_TOOLS=1.
+Nine pages, and three of other kinds, at 1400 and 400 px, served by a real ``kg serve``:
+none scrolls sideways, the skip link is the first thing the keyboard reaches and moves the
+focus to the content, the menu marks the current page, every form field has a label, and
+axe-core finds no serious or critical violation. The counts of axe-core's findings by
+impact go to tests/artifacts/axe-report.json, the screenshots to
+tests/artifacts/a11y-<page>-<width>.png. Without chromium, Playwright or axe-core the tests
+are skipped, and fail under SIEGE626_REQUIRE_TOOLS=1.
 """
 
 from __future__ import annotations
@@ -41,7 +41,11 @@ PAGES = {
     "timeline": Visit("/timeline", "Timeline", None),
     "map": Visit("/map", "Map", "Map"),
     "question": Visit("/queries/events-on-date", "Questions", None),
-    "search": Visit("/search?q=sergius", "Search", None),
+    "search": Visit("/search?q=sergius", "Search", "Search"),
+    # Pages of other kinds whose frame is the same.
+    "ontology": Visit("/ontology", "Ontology", "ontology"),
+    "downloads": Visit("/downloads", "Downloads", "Downloads"),
+    "dataset-description": Visit("/void", None, "Dataset description"),
 }
 WIDTHS = [1400, 400]
 # Impacts that fail the test; "moderate" and "minor" findings are counted and reported.
@@ -137,8 +141,11 @@ def test_what_a_reader_sees(tab: Any, running_server: RunningServer, name: str, 
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= visible
 
     assert page.evaluate(UNLABELLED_FIELDS) == []
-    search = page.locator('header.site form[role="search"] input[name="q"]')
+    # A search box on every page: the header's, or on the search page its own.
+    search = page.locator('form[role="search"] input[name="q"]')
     assert search.count() == 1 and search.is_visible()
+    header_search = page.locator('header.site form[role="search"]')
+    assert header_search.count() == (0 if name == "search" else 1)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
