@@ -12,7 +12,11 @@ from rdflib.term import Node
 from kg.errors import CatalogueError, InputFileError, KgError, UnknownQueryError
 from kg.parameters import KINDS, parse_value
 
-__all__ = ["Catalogue", "Parameter", "QueryFile", "read_query_file"]
+__all__ = ["THEMES", "Catalogue", "Parameter", "QueryFile", "read_query_file"]
+
+# What a question is about, as the list of questions groups them (``# Theme:``), in the
+# order the list shows them.
+THEMES = ("people", "events", "places", "sources", "dates")
 
 _HEADER_LINE = re.compile(r"#\s*(?P<key>[A-Za-z]+):\s*(?P<value>.*?)\s*")
 _PARAMETER = re.compile(
@@ -47,6 +51,8 @@ class QueryFile:
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     sentences: tuple[int, ...]
+    # One of THEMES; "" for a file without a ``# Theme:`` line (an ad hoc query).
+    theme: str = ""
     # A canned query is answered over what is asserted (every graph but the generated
     # part "inferred", whose types would repeat its rows); an ad hoc query (kg query
     # --file) over every part, so that `?e a crm:E5_Event` answers with no reasoner.
@@ -65,6 +71,7 @@ def read_query_file(path: Path, *, require_question: bool = True) -> QueryFile:
     parameters: list[Parameter] = []
     columns: tuple[str, ...] = ()
     sentences: tuple[int, ...] = ()
+    theme = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
@@ -84,6 +91,8 @@ def read_query_file(path: Path, *, require_question: bool = True) -> QueryFile:
             columns = tuple(column.strip().lstrip("?") for column in value.split(","))
         elif key == "sentences":
             sentences = _parse_sentences(value, where)
+        elif key == "theme":
+            theme = _parse_theme(value, where)
     if require_question and not question:
         raise CatalogueError(f"{path}:1: header has no '# Question:' line")
     return QueryFile(
@@ -94,7 +103,15 @@ def read_query_file(path: Path, *, require_question: bool = True) -> QueryFile:
         parameters=tuple(parameters),
         columns=columns,
         sentences=sentences,
+        theme=theme,
     )
+
+
+def _parse_theme(value: str, where: str) -> str:
+    theme = value.strip().lower()
+    if theme not in THEMES:
+        raise CatalogueError(f"{where}: theme {value!r} is not one of {', '.join(THEMES)}")
+    return theme
 
 
 def _parse_parameter(value: str, where: str) -> Parameter:

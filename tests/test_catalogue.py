@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg import resources
-from kg.catalogue import Catalogue, read_query_file
+from kg.catalogue import THEMES, Catalogue, read_query_file
 from kg.errors import CatalogueError, InputFileError
 from kg.loading import load_graph
 from kg.queries import run_query
@@ -57,6 +57,7 @@ def test_header_fields(tmp_path: Path) -> None:
         ("# Parameter: n integer default=many", "bad default: parameter 'n': not an integer"),
         ("# Parameter: p iri default=x>y", "bad default: parameter 'p': not a valid IRI"),
         ("# Sentences: seven", "sentence 'seven' is not a number or a range"),
+        ("# Theme: weather", "theme 'weather' is not one of people, events, places"),
     ],
 )
 def test_bad_header_lines_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:
@@ -65,6 +66,12 @@ def test_bad_header_lines_name_file_and_line(tmp_path: Path, line: str, message:
         read_query_file(path)
     assert str(caught.value).startswith(f"{path}:2: ")
     assert message in str(caught.value)
+
+
+def test_the_theme_groups_a_question(tmp_path: Path) -> None:
+    themed = read_query_file(write(tmp_path, "a.rq", "# Question: Q?\n# Theme: Places\nASK { }\n"))
+    assert themed.theme == "places"
+    assert read_query_file(write(tmp_path, "b.rq", "# Question: Q?\nASK { }\n")).theme == ""
 
 
 def test_parameter_declared_twice(tmp_path: Path) -> None:
@@ -114,6 +121,13 @@ def test_shipped_query_header_parses(path: Path) -> None:
 
 
 CANNED = sorted(resources.queries_dir().glob("*.rq"))
+
+
+def test_every_shipped_question_has_a_theme() -> None:
+    themes = {path.stem: read_query_file(path).theme for path in CANNED}
+    assert [name for name, theme in themes.items() if theme not in THEMES] == []
+    # Each theme of the list of questions has questions under it.
+    assert set(themes.values()) == set(THEMES)
 
 
 @pytest.fixture(scope="module")

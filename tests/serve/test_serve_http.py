@@ -472,7 +472,7 @@ def test_pages_load_nothing_from_elsewhere(client) -> None:
 def test_the_query_page_shows_a_table(client) -> None:
     response = client.get("/query", params={"query": SELECT_LABEL})
     assert response.status_code == 200
-    assert "<th>label</th>" in response.text and "Sergius I" in response.text
+    assert '<th scope="col">Label</th>' in response.text and "Sergius I" in response.text
     bad = client.get("/query", params={"query": "SELECT nonsense"})
     assert bad.status_code == 400 and 'class="error"' in bad.text
 

@@ -34,6 +34,7 @@ from kg.serve.pages import (
     query_form,
     questions,
     resource,
+    search,
     timeline,
 )
 from kg.serve.responses import CopiedFile
@@ -48,6 +49,7 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     timeline,
     map,
     questions,
+    search,
     query_form,
     endpoint,
     downloads,

@@ -1,10 +1,15 @@
 """``/query``: a form for any SPARQL query, and its answer as a table once one is sent.
 
-The query goes to the same worker pool as ``/sparql``, with the same limits and refusals.
+The query goes to the same worker pool as ``/sparql``, with the same limits and refusals;
+every prefix of ``KNOWN_PREFIXES`` may be used without a PREFIX line (the worker knows
+them). A query that does not parse is explained in plain words: where (line and column,
+with the line shown), what was found there, and what the query probably lacks.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -12,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values
 from kg.queries import bind_parameters
 from kg.serve.pages.results import results_rows
@@ -20,12 +26,9 @@ from kg.serve.render import render
 from kg.serve.responses import CopiedFile, html
 from kg.serve.state import Server, server_of
 
-__all__ = ["ROUTES", "copied_files"]
+__all__ = ["ROUTES", "ParseProblem", "copied_files", "explain_parse_error"]
 
 _EXAMPLE_QUERY = """\
-PREFIX sg: <https://w3id.org/siege626/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-
 # Who took part in what, in which role?
 SELECT ?agent ?role ?event WHERE {
   ?p a sg:Participation ; sg:agent ?agent ; sg:role ?role ; sg:roleIn ?event .
@@ -33,6 +36,126 @@ SELECT ?agent ?role ?event WHERE {
 ORDER BY ?agent
 LIMIT 50
 """
+
+# The two parsers' ways of giving a position: rdflib's (the worker's guard) and Oxigraph's.
+_RDFLIB_ERROR = re.compile(
+    r"Expected (?P<expected>.*?), found (?P<found>'.*'|end of text)"
+    r" \(at char \d+\), \(line:(?P<line>\d+), col:(?P<column>\d+)\)",
+    re.DOTALL,
+)
+_OXIGRAPH_ERROR = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<expected>.*)", re.DOTALL)
+_PREFIXED_NAME = re.compile(r"(?<![\w<?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
+_DECLARED_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_SHOWN_TEXT = 40  # characters of the offending text a message quotes
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A query that does not parse, as a reader is told about it."""
+
+    summary: str  # one sentence: what is wrong, in plain words
+    line: int | None
+    column: int | None
+    found: str | None  # the text where reading stopped ("" at the end of the query)
+    hint: str  # what the query probably lacks
+    source_line: str | None  # that line of the query, to show with a marker
+    technical: str  # the parser's own words, for those who want them
+
+
+def explain_parse_error(query: str, message: str) -> ParseProblem | None:
+    """The plain explanation of the worker's message about ``query``, or None when the
+    message is not about the query's syntax (a time limit, a refusal)."""
+    technical = message.removeprefix("the query does not parse: ").strip()
+    rdflib = _RDFLIB_ERROR.search(technical)
+    oxigraph = _OXIGRAPH_ERROR.match(technical)
+    match = rdflib or oxigraph
+    # Oxigraph, not rdflib, refuses an undeclared prefix; its message lists characters.
+    unknown = _unknown_prefix(query) if match is None or "Prefix not found" in technical else None
+    if match is None and unknown is None:
+        return None
+    line = int(match.group("line")) if match else None
+    column = int(match.group("column")) if match else None
+    lines = query.splitlines()
+    source_line = lines[line - 1] if line and 0 < line <= len(lines) else None
+    # The word where reading stopped, whole: rdflib quotes a single character of it.
+    found = _text_at(source_line, column)
+    if rdflib and (found is None or rdflib.group("found") == "end of text"):
+        found = _found_text(rdflib.group("found"))
+    if unknown is not None:
+        known = ", ".join(f"{prefix}:" for prefix in KNOWN_PREFIXES)
+        summary = f"The prefix “{unknown}:” is not known here."
+        hint = (
+            f"Declare it with a PREFIX line, or use one of the prefixes this site knows: {known}."
+        )
+        return ParseProblem(summary, line, column, found, hint, source_line, technical)
+    where = f"line {line}, column {column}"
+    summary = (
+        f"The query could not be read past {where}: it ends too early."
+        if found == ""
+        else f"The query could not be read at {where}, where it says “{found}”."
+    )
+    return ParseProblem(
+        summary, line, column, found, _hint(query, found, line), source_line, technical
+    )
+
+
+def _found_text(found: str) -> str:
+    if found == "end of text":
+        return ""
+    text = found[1:-1] if found.startswith("'") else found
+    return text[:_SHOWN_TEXT] + ("…" if len(text) > _SHOWN_TEXT else "")
+
+
+def _text_at(source_line: str | None, column: int | None) -> str | None:
+    if source_line is None or column is None:
+        return None
+    rest = source_line[column - 1 :].split()
+    return rest[0][:_SHOWN_TEXT] if rest else ""
+
+
+def _hint(query: str, found: str | None, line: int | None) -> str:
+    """What the query probably lacks, from what is around the place reading stopped."""
+    body = _without_comments_and_strings(query)
+    opened, closed = body.count("{"), body.count("}")
+    if opened > closed:
+        return "A closing brace “}” is missing: each “{” needs its “}”."
+    if closed > opened:
+        return "There is a “}” too many, or its “{” is missing."
+    if body.count("(") != body.count(")"):
+        return "A bracket is not closed: each “(” needs its “)”."
+    if body.count('"') % 2:
+        return 'A quotation mark is not closed: text in a query stands between two “"”.'
+    if found == "":
+        return "The query stops before it is complete."
+    first_word = body.split()[0].upper() if body.split() else ""
+    if line == 1 and first_word not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"):
+        return (
+            "A query begins with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX lines); "
+            "check the spelling of the first word."
+        )
+    return (
+        "Check the words at this place and just before it. Inside “{ }” each pattern has "
+        "three parts — subject, property, value (as “?event sg:location ?place”) — "
+        "and a full stop “.” separates one pattern from the next; a SELECT names its "
+        "variables, each starting with “?”, before WHERE."
+    )
+
+
+def _without_comments_and_strings(query: str) -> str:
+    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', query)
+    text = re.sub(r"<[^<>\s]*>", "<>", text)
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def _unknown_prefix(query: str) -> str | None:
+    """The first prefix the query uses that it neither declares nor the site knows."""
+    text = _without_comments_and_strings(query)
+    declared = {m.group(1) or "" for m in _DECLARED_PREFIX.finditer(text)}
+    for used in _PREFIXED_NAME.finditer(_DECLARED_PREFIX.sub(" ", text)):
+        prefix = used.group(1) or ""
+        if prefix and prefix not in declared and prefix not in KNOWN_PREFIXES:
+            return prefix
+    return None
 
 
 async def query_page(request: Request) -> Response:
@@ -47,11 +170,14 @@ async def query_page(request: Request) -> Response:
         text = bind_values(canned.text, bind_parameters(canned))
     context: dict[str, Any] = {
         "title": "Query",
+        "section": "query",
         "query": text or _EXAMPLE_QUERY,
         "error": None,
+        "problem": None,
         "boolean": None,
         "columns": [],
         "rows": [],
+        "prefixes": sorted(KNOWN_PREFIXES.items()),
         "time_limit": f"{server.settings.time_limit:g}",
         "examples": [
             (q.name, q.question)
@@ -66,6 +192,8 @@ async def query_page(request: Request) -> Response:
         )
         if not outcome.ok:
             context["error"] = outcome.body.decode("utf-8", "replace").strip()
+            if outcome.status == 400:
+                context["problem"] = explain_parse_error(text, context["error"])
             status = outcome.status
         else:
             # Off the event loop: other clients are served while a table is built.

@@ -1,22 +1,66 @@
-"""A SPARQL result as a page shows it: one column per variable, each value by its label."""
+"""A SPARQL result as a page shows it: one column per thing, headed in plain words, each
+value by its label.
+
+A query that names a thing and its label (``?event`` and ``?eventLabel``) gets one column,
+"Event", whose cells are the labels, each a link to the thing: a reader sees no IRI column
+beside a label column.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from kg.serve.site import SiteGraph, Value, shorten
+from kg.serve.site import Link, SiteGraph, Value, shorten
 
-__all__ = ["ResultsTable", "results_rows"]
+__all__ = ["Column", "ResultsTable", "heading", "results_rows"]
+
+_LABEL_SUFFIX = "Label"
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its heading, the variable shown and the one it links to."""
+
+    heading: str
+    variable: str  # the variable whose value each cell shows (``eventLabel``)
+    thing: str | None = None  # the variable of the thing its label names (``event``)
 
 
 class ResultsTable(NamedTuple):
     """A result as a page shows it: columns, rows of values, an ASK's answer."""
 
-    columns: list[str]
+    columns: list[Column]
     rows: list[list[Value | None]]
     boolean: bool | None
     truncated: bool  # the worker sent the first rows only (QueryRequest.page_rows)
+
+
+def heading(variable: str) -> str:
+    """A column heading in plain words: ``eventLabel`` → "Event", ``startDate`` → "Start
+    date", ``julian_day`` → "Julian day"."""
+    name = variable
+    if name.endswith(_LABEL_SUFFIX) and len(name) > len(_LABEL_SUFFIX):
+        name = name[: -len(_LABEL_SUFFIX)]
+    words = _WORD.findall(name) or [name]
+    # An acronym (IRI, WKT) keeps its capitals; any other word after the first is lower case.
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def columns_of(variables: list[str]) -> list[Column]:
+    """One column per thing: ``?x`` and ``?xLabel`` make one column, "X"."""
+    present = set(variables)
+    columns = []
+    for variable in variables:
+        if variable + _LABEL_SUFFIX in present:
+            columns.append(Column(heading(variable), variable + _LABEL_SUFFIX, variable))
+        elif not (variable.endswith(_LABEL_SUFFIX) and variable[: -len(_LABEL_SUFFIX)] in present):
+            columns.append(Column(heading(variable), variable))
+    return columns
 
 
 def results_rows(site: SiteGraph, results_json: bytes) -> ResultsTable:
@@ -24,11 +68,24 @@ def results_rows(site: SiteGraph, results_json: bytes) -> ResultsTable:
     document = json.loads(results_json)
     if "boolean" in document:
         return ResultsTable([], [], bool(document["boolean"]), False)
-    columns = list(document.get("head", {}).get("vars", []))
+    columns = columns_of(list(document.get("head", {}).get("vars", [])))
     rows = []
     for binding in document.get("results", {}).get("bindings", []):
-        rows.append([_value(site, binding.get(column)) for column in columns])
+        rows.append([_cell(site, column, binding) for column in columns])
     return ResultsTable(columns, rows, None, bool(document.get("truncated")))
+
+
+def _cell(site: SiteGraph, column: Column, binding: dict[str, dict[str, str]]) -> Value | None:
+    shown = binding.get(column.variable)
+    thing = binding.get(column.thing) if column.thing else None
+    if thing is None or thing.get("type") != "uri":
+        return _value(site, shown if shown is not None else thing)
+    link = site.link(thing["value"])
+    if shown is None:
+        return Value(link.label, link)
+    # The query's own label, linked to the thing it names.
+    labelled = Link(shown["value"], link.href, link.iri, link.external)
+    return Value(shown["value"], labelled, language=shown.get("xml:lang"))
 
 
 def _value(site: SiteGraph, term: dict[str, str] | None) -> Value | None:
