@@ -34,7 +34,7 @@ def _store() -> ox.Store:
 
 def _reading_part(html: str) -> str:
     """The page without its collapsed "Data details" section and its head."""
-    body = html.split("<main>", 1)[1].split("</main>", 1)[0]
+    body = re.split(r"<main[^>]*>", html, maxsplit=1)[1].split("</main>", 1)[0]
     return re.sub(r'<details class="data-details">.*?</details>', "", body, flags=re.S)
 
 

@@ -225,7 +225,8 @@ def render_map(
 
     parts = [
         f'<svg id="{escape(svg_id)}" class="{escape(css_class)}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{escape(svg_id)}-title" '
+        # A group, not an image: the points are links a screen reader must reach.
+        f'width="{width}" height="{height}" role="group" aria-labelledby="{escape(svg_id)}-title" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{escape(svg_id)}-title">{escape(title)}</title>',
         f'<rect class="sea" x="0" y="0" width="{width}" height="{height}"/>',
