@@ -3,6 +3,8 @@ page say first, read from the graph — and where other accounts dispute them.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.serve.site import SiteGraph
@@ -39,3 +41,21 @@ def test_the_summary_says_the_text_gives_no_start_date_and_names_the_disputes(
     assert "The text's dates run from 31 July 626" in summary.text
     assert "it gives no date for the start of the siege" in summary.text
     assert "Other accounts disagree with the text on 3 points" in summary.text
+
+
+def test_the_index_flags_a_disputed_figure_beside_it(client) -> None:
+    page = client.get("/").text
+    garrison = re.search(r"<li><a href=\"/page/imperial-garrison\">.*?</li>", page)
+    assert garrison is not None
+    assert "12,000 men, as stated" in garrison.group(0)
+    assert 'disputed: <a href="/page/claim-garrison-strength">' in garrison.group(0)
+    assert "about 15,000 men; fewer than 8,000 men, as stated" in garrison.group(0)
+
+
+def test_adjacent_quotations_stay_two_marks(client) -> None:
+    page = client.get("/page/source-text").text
+    # Two quotations with a space between them (line 1: "itself with a horde"): two
+    # links, each with its own mark, which the style sheet tints in turn.
+    assert re.search(r"itself</mark></a> <a class=\"quote\" href=\"/page/quote-", page)
+    style = client.get("/static/style.css").text
+    assert "a.quote:nth-of-type(even) mark" in style
