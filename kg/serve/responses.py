@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from starlette.responses import PlainTextResponse, Response
 
 from kg.serve.site import DISPLAY_PREFIXES
-from kg.serve.sparql import RESULTS_TYPES
+from kg.serve.sparql.protocol import RESULTS_TYPES
 
 __all__ = [
     "EXTENSIONS",

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
+from kg.julian import MONTHS
 from kg.namespaces import ID, INFERRED_GRAPH, KNOWN_PREFIXES, SG
 from kg.serve.words import lowered
 
@@ -71,9 +72,6 @@ DISPLAY_PREFIXES: dict[str, str] = {
 _LABEL = ox.NamedNode(RDFS + "label")
 _TYPE = ox.NamedNode(RDF + "type")
 DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 # Words for the terms of other vocabularies that pages show as property names.
 _READABLE = {
     RDF + "type": "kind",
@@ -575,7 +573,7 @@ class SiteGraph:
             return None
         year, month, day = (self.first(date, str(SG) + name) for name in ("year", "month", "day"))
         if year is not None and month is not None and day is not None:
-            julian = f"{int(day.value)} {_MONTHS[int(month.value) - 1]} {int(year.value)}"
+            julian = f"{int(day.value)} {MONTHS[int(month.value) - 1]} {int(year.value)}"
         else:
             julian = self.text_of(self.first(date, str(SG) + "asGiven")) or ""
         as_given = self.text_of(self.first(date, str(SG) + "asGiven"))
@@ -586,7 +584,7 @@ class SiteGraph:
             property=self.link(predicate),
             julian=julian,
             as_given=as_given,
-            gregorian=f"{g_day} {_MONTHS[g_month - 1]} {g_year}",
+            gregorian=f"{g_day} {MONTHS[g_month - 1]} {g_year}",
             gregorian_iso=iso,
             julian_day_number=int(jdn.value) if jdn is not None else None,
         )

@@ -17,13 +17,13 @@ from kg.loading import PARTS, part_graph, part_paths
 from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values
 from kg.queries import dataset_options, list_queries
-from kg.serve.cache import AnswerCache
 from kg.serve.negotiation import choose
-from kg.serve.pool import QueryOutcome, QueryRequest, WorkerPool
 from kg.serve.render import render
 from kg.serve.responses import HTML, RDF_FORMATS, RESULTS_FORMATS, rdf_prefixes
 from kg.serve.settings import ServeSettings
 from kg.serve.site import SiteGraph
+from kg.serve.sparql.cache import AnswerCache
+from kg.serve.sparql.pool import QueryOutcome, QueryRequest, WorkerPool
 
 __all__ = ["Server", "server_of", "shipped_graphs"]
 

@@ -173,3 +173,18 @@ def browser() -> Iterator[Any]:
                 context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any) -> Iterator[Any]:
+    """One tab of the module's browser, at 1200 × 900 until a test sets its own size."""
+    tab = browser.new_page()
+    tab.set_viewport_size({"width": 1200, "height": 900})
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+# True when the page is no wider than the window: nothing scrolls sideways.
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"

@@ -70,20 +70,10 @@ def axe() -> str:
 
 
 @pytest.fixture(scope="module")
-def tab(browser: Any) -> Iterator[Any]:
-    """One tab of the module's browser."""
-    opened = browser.new_page()
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture(scope="module")
 def axe_tab(browser: Any) -> Iterator[Any]:
     """A tab where the pages' Content-Security-Policy (no scripts at all) lets axe-core in.
 
-    Only this tab is exempt; what a reader sees is checked in ``tab``, under the policy.
+    Only this tab is exempt; what a reader sees is checked in ``page``, under the policy.
     """
     opened = browser.new_page()
     try:
@@ -105,18 +95,20 @@ def axe_report() -> Iterator[dict[str, dict[str, Any]]]:
         (ARTIFACTS / "axe-report.json").write_text(json.dumps(body, indent=2) + "\n")
 
 
-def _open(tab: Any, server: RunningServer, name: str, width: int) -> Any:
-    tab.set_viewport_size({"width": width, "height": 900})
-    response = tab.goto(server.url + PAGES[name].path)
+def _open(page: Any, server: RunningServer, name: str, width: int) -> Any:
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(server.url + PAGES[name].path)
     assert response is not None and response.status == 200, f"{name}: {response}"
-    return tab
+    return page
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_what_a_reader_sees(tab: Any, running_server: RunningServer, name: str, width: int) -> None:
+def test_what_a_reader_sees(
+    page: Any, running_server: RunningServer, name: str, width: int
+) -> None:
     visit = PAGES[name]
-    page = _open(tab, running_server, name, width)
+    page = _open(page, running_server, name, width)
     page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{width}.png"), full_page=True)
 
     heading = page.locator("main h1").first
@@ -151,9 +143,9 @@ def test_what_a_reader_sees(tab: Any, running_server: RunningServer, name: str, 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ["index", "person", "map", "search"])
 def test_the_skip_link_leads_the_keyboard_to_the_content(
-    tab: Any, running_server: RunningServer, name: str, width: int
+    page: Any, running_server: RunningServer, name: str, width: int
 ) -> None:
-    page = _open(tab, running_server, name, width)
+    page = _open(page, running_server, name, width)
     skip = page.locator("a.skip-link")
     assert skip.bounding_box() is None or not _in_view(skip.bounding_box(), width)
     page.keyboard.press("Tab")

@@ -11,14 +11,14 @@ import pytest
 
 from kg.catalogue import THEMES
 from kg.errors import ParameterError
-from kg.namespaces import KNOWN_PREFIXES
-from kg.serve.pages.julian import (
+from kg.julian import (
     JulianDay,
     gregorian_to_julian,
     julian_day_number,
     julian_to_gregorian,
     parse_julian,
 )
+from kg.namespaces import KNOWN_PREFIXES
 from kg.serve.pages.query_form import explain_parse_error
 from kg.serve.pages.results import columns_of, heading
 

@@ -7,24 +7,13 @@ tests/artifacts/ (question-1400.png, question-400.png, search-1400.png, search-4
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.serve.conftest import ARTIFACTS, RunningServer
+from tests.serve.conftest import ARTIFACTS, NO_SIDEWAYS_SCROLL, RunningServer
 
 WIDTHS = (1400, 400)
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any) -> Iterator[Any]:
-    tab = browser.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

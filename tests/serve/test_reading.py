@@ -18,7 +18,6 @@ import pytest
 
 from kg.namespaces import ID, SG
 from tests.serve.conftest import ARTIFACTS, REPO_ROOT, RunningServer
-from tests.serve.test_serve_browser import page as browser_page  # noqa: F401
 
 DATA = REPO_ROOT / "data"
 # A link named by a slug or a prefixed name ("avar-horde-strength", "sg:men", "exactMatch").
@@ -203,9 +202,9 @@ PAGES = {
 
 
 @pytest.fixture()
-def reader(browser_page: Any) -> Iterator[Any]:  # noqa: F811
-    yield browser_page
-    browser_page.set_viewport_size({"width": 1200, "height": 900})
+def reader(page: Any) -> Iterator[Any]:
+    yield page
+    page.set_viewport_size({"width": 1200, "height": 900})
 
 
 @pytest.mark.parametrize("width", [1400, 400])

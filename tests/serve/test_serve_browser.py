@@ -7,23 +7,9 @@ or Playwright the tests are skipped, and fail under SIEGE626_REQUIRE_TOOLS=1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.serve.conftest import ARTIFACTS, RunningServer
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any) -> Iterator[Any]:
-    """One tab of the session's browser, at 1200 × 900."""
-    tab = browser.new_page()
-    tab.set_viewport_size({"width": 1200, "height": 900})
-    try:
-        yield tab
-    finally:
-        tab.close()
 
 
 def test_from_the_index_to_the_sentence_that_names_sergius(

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.serve import ServeSettings, create_app
-from kg.serve.cache import ENTRY_OVERHEAD, AnswerCache
-from kg.serve.pool import QueryOutcome
-from kg.serve.worker import refusal
+from kg.serve.sparql.cache import ENTRY_OVERHEAD, AnswerCache
+from kg.serve.sparql.pool import QueryOutcome
+from kg.serve.sparql.worker import refusal
 from tests.serve.conftest import (
     REPO_ROOT,
     TEST_SETTINGS,
@@ -174,7 +174,7 @@ def test_a_worker_opens_no_socket_even_for_a_service_its_parser_missed(
     script = tmp_path / "sealed.py"
     script.write_text(
         "import sys\n"
-        f"sys.path.insert(0, {str(REPO_ROOT / 'kg' / 'serve')!r})\n"
+        f"sys.path.insert(0, {str(REPO_ROOT / 'kg' / 'serve' / 'sparql')!r})\n"
         "import pyoxigraph as ox, worker\n"
         "store = ox.Store()\n"
         "worker._warm_up(store)\n"

@@ -9,9 +9,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from kg.serve.negotiation import choose
-from kg.serve.pool import QueryRequest
 from kg.serve.responses import HTML, RDF_FORMATS, CopiedFile, not_acceptable
-from kg.serve.sparql import (
+from kg.serve.sparql.pool import QueryRequest
+from kg.serve.sparql.protocol import (
     RESULTS_TYPES,
     ProtocolError,
     negotiate_query_types,

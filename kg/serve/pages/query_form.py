@@ -21,9 +21,9 @@ from kg.namespaces import KNOWN_PREFIXES
 from kg.parameters import bind_values
 from kg.queries import bind_parameters
 from kg.serve.pages.results import results_rows
-from kg.serve.pool import QueryRequest
 from kg.serve.render import render
 from kg.serve.responses import CopiedFile, html
+from kg.serve.sparql.pool import QueryRequest
 from kg.serve.state import Server, server_of
 
 __all__ = ["ROUTES", "ParseProblem", "copied_files", "explain_parse_error"]

@@ -23,24 +23,24 @@ from starlette.routing import Route
 
 from kg.catalogue import THEMES, Parameter, QueryFile
 from kg.errors import KgError, ParameterError
-from kg.namespaces import ID, SG, curie
-from kg.parameters import parse_value
-from kg.queries import bind_parameters
-from kg.serve.cache import AnswerCache
-from kg.serve.negotiation import choose
-from kg.serve.pages.julian import (
+from kg.julian import (
     MONTHS,
     JulianDay,
     gregorian_to_julian,
     julian_to_gregorian,
     parse_julian,
 )
+from kg.namespaces import ID, SG, curie
+from kg.parameters import parse_value
+from kg.queries import bind_parameters
+from kg.serve.negotiation import choose
 from kg.serve.pages.results import heading, results_rows
-from kg.serve.pool import QueryOutcome
 from kg.serve.render import render
 from kg.serve.responses import HTML, RESULTS_SUFFIXES, CopiedFile, html, not_acceptable
 from kg.serve.site import SiteGraph
-from kg.serve.sparql import RESULTS_TYPES
+from kg.serve.sparql.cache import AnswerCache
+from kg.serve.sparql.pool import QueryOutcome
+from kg.serve.sparql.protocol import RESULTS_TYPES
 from kg.serve.state import Server, server_of
 
 __all__ = ["ROUTES", "THEME_TITLES", "copied_files", "choices"]

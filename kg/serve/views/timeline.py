@@ -12,12 +12,12 @@ spans on an axis of years (drawn by :mod:`kg.serve.drawings.lane`).
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.julian import gregorian_to_julian
 from kg.namespaces import SG
 from kg.serve.site import DateView, Link, SiteGraph, Source, Term, slug_of
 from kg.serve.views.timeline_order import Constraint, Item, order_story
@@ -26,7 +26,6 @@ __all__ = ["LaneSpan", "Story", "marked_years", "read_story"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_MONTHS = [datetime.date(2000, m, 1).strftime("%B") for m in range(1, 13)]
 
 # The graph's relations between two events that order them: (property, the subject is
 # the later one, words for "placed after <the other>", says that one follows the other).
@@ -253,26 +252,15 @@ def _calendar_sentence(steps: Sequence[StoryStep]) -> str | None:
     day = next((s.day for s in steps if s.day is not None), None)
     if day is None:
         return None
-    julian = _iso_of_julian(day)
-    if julian is None:
-        return None
-    shift = (
-        datetime.date.fromisoformat(day.gregorian_iso) - datetime.date.fromisoformat(julian)
-    ).days
+    gregorian = datetime.date.fromisoformat(day.gregorian_iso)
+    # The Julian day's own year, month and day, read as if they were Gregorian.
+    julian = gregorian_to_julian(gregorian)
+    shift = (gregorian - datetime.date(julian.year, julian.month, julian.day)).days
     return (
         "The dates are given as in the Julian calendar of the Roman Empire (the text names"
         f" no calendar); the same day in the Gregorian calendar we use today, counted back,"
         f" falls {shift} days later, so {day.julian} (Julian) is {day.gregorian} (Gregorian)."
     )
-
-
-def _iso_of_julian(day: DateView) -> str | None:
-    """The Julian day's numbers as an ISO string, only to count the days between calendars."""
-    found = re.fullmatch(r"(\d{1,2}) ([A-Z][a-z]+) (\d{1,4})", day.julian)
-    if found is None or found.group(2) not in _MONTHS:
-        return None
-    number, month, year = found.groups()
-    return f"{int(year):04d}-{_MONTHS.index(month) + 1:02d}-{int(number):02d}"
 
 
 # -- the lane of reigns and offices ------------------------------------------------------

@@ -5,7 +5,7 @@ type ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri``
 dataset (without them the default graph is the union of the named graphs). Updates are
 refused with 403; a request that is not a query gets 400; another body type gets 415.
 What the query itself may do (no SERVICE, no update) is decided by the worker that
-parses it (:mod:`kg.serve.worker`).
+parses it (:mod:`kg.serve.sparql.worker`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A pool of SPARQL worker processes, each query under a time limit.
 
-Every query goes to an idle worker (:mod:`kg.serve.worker`). A query that outlives the
+Every query goes to an idle worker (:mod:`kg.serve.sparql.worker`). A query that outlives the
 limit gets its worker killed — that one process, by its PID — and replaced in the
 background, so the server itself never blocks and the other workers go on answering.
 One deadline covers the whole request: the wait for a free worker, the query and the
@@ -38,7 +38,7 @@ class QueryRequest:
     graph_type: str | None
     default_graph: tuple[str, ...] | None = None
     named_graph: tuple[str, ...] | None = None
-    # For a page: at most this many rows, as SPARQL JSON (see kg.serve.worker).
+    # For a page: at most this many rows, as SPARQL JSON (see kg.serve.sparql.worker).
     page_rows: int | None = None
 
 

@@ -1,4 +1,5 @@
-"""Days of the Julian calendar, the text's, and their proleptic Gregorian equivalents.
+"""Days of the Julian calendar, the text's, and their proleptic Gregorian equivalents
+(for the date question of the site, and the timeline's note on calendars).
 
 Both go through the Julian Day Number (JDN), the count of days the two calendars share:
 the conversion is exact arithmetic, with no table of offsets (in 626 the Gregorian day

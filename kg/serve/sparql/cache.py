@@ -13,7 +13,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from kg.serve.pool import QueryOutcome
+from kg.serve.sparql.pool import QueryOutcome
 
 __all__ = ["AnswerCache", "ENTRY_OVERHEAD"]
 
