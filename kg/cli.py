@@ -1,7 +1,7 @@
 """The ``kg`` command line: parse options, call one library function, print.
 
 Library errors (KgError) become ``kg: <message>`` on stderr and exit code 2 here and
-nowhere else (3 for a store that fails, kg.stores.StoreError; 4 for a query stopped by
+nowhere else (3 for a store that fails, kg.stores.presets.StoreError; 4 for a query stopped by
 ``--timeout``); a validation that finds violations exits 1. Nothing the user can cause
 prints a traceback: Ctrl-C exits 130 (also while the command starts), standard output
 that cannot be written (a full disk) is one line and exit code 2, and a reader that
@@ -34,7 +34,6 @@ try:
     from rdflib import Graph
 
     from kg import __version__
-    from kg.cli_store import store_options, store_query_runner
     from kg.cli_types import Seconds
     from kg.errors import KgError, ParameterError
     from kg.interruptible import call_interruptibly
@@ -50,13 +49,14 @@ try:
         run_query,
     )
     from kg.results import FORMATS, format_result
+    from kg.stores.cli import store_options, store_query_runner
 except KeyboardInterrupt:
     # Ctrl-C while these imports run (a good part of a second) stops the command like
     # Ctrl-C at any later moment, rather than with a traceback of the import.
     raise SystemExit(EXIT_INTERRUPTED) from None
 
 if TYPE_CHECKING:
-    from kg.stores import StoreTarget
+    from kg.stores.presets import StoreTarget
 
 __all__ = ["main"]
 
@@ -67,7 +67,7 @@ _LAZY_COMMANDS = {
     "release": "kg.cli_release:release_command",
     "context": "kg.cli_release:context_command",
     "infer": "kg.cli_infer:infer_command",
-    "load": "kg.cli_store:load_command",
+    "load": "kg.stores.cli:load_command",
     "serve": "kg.cli_serve:serve_command",
     "site": "kg.cli_site:site_command",
 }

@@ -54,7 +54,7 @@ class _Silent:
 
 @contextmanager
 def load_progress(console: Console | None = None) -> Iterator[TerminalProgress | _Silent]:
-    """A reporter for :func:`kg.store_loading.load_into_store`: a bar when stderr is a terminal."""
+    """A reporter for :func:`kg.stores.loading.load_into_store`: a bar when stderr is a terminal."""
     console = console if console is not None else Console(stderr=True)
     if not console.is_terminal:
         yield _Silent()

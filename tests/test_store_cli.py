@@ -14,8 +14,8 @@ from cli_helpers import assert_one_line_error, invoke
 from rich.console import Console
 
 from kg.progress import TerminalProgress, load_progress
-from kg.sparql_http import StoreClient
-from kg.stores import PASSWORD_ENV_DEFAULT, PRESETS, StoreOptionError, StoreTarget, preset
+from kg.stores.presets import PASSWORD_ENV_DEFAULT, PRESETS, StoreOptionError, StoreTarget, preset
+from kg.stores.protocols import StoreClient
 
 
 def _free_port() -> int:

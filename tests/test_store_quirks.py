@@ -1,4 +1,4 @@
-"""Each store quirk that kg.store_quirks undoes, on answers recorded from the store itself.
+"""Each store quirk that kg.stores.virtuoso undoes, on answers recorded from the store itself.
 
 The JSON documents below are what Virtuoso Open Source 7.2.5 answered (trimmed to the
 members that matter); tests/stores/ checks the same quirks against a running server.
@@ -10,9 +10,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.store_queries import boolean_columns, query_form, with_known_prefixes
-from kg.store_quirks import VIRTUOSO, read_json_results, term_from_json
-from kg.stores import StoreError
+from kg.stores.presets import StoreError
+from kg.stores.queries import boolean_columns, query_form, with_known_prefixes
+from kg.stores.virtuoso import VIRTUOSO, read_json_results, term_from_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUIRKS = {VIRTUOSO}

@@ -29,7 +29,7 @@ import pytest
 from rdflib import Literal
 
 from kg import loading
-from kg.stores import StoreTarget, preset
+from kg.stores.presets import StoreTarget, preset
 
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"  # a fresh database's administrator; the server is loopback-only

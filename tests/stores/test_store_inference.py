@@ -14,9 +14,9 @@ from rdflib.namespace import RDF
 
 from kg import loading
 from kg.queries import load_query_file, run_query
-from kg.sparql_http import StoreClient
-from kg.store_loading import LocalPart, load_into_store, shipped_parts
-from kg.store_queries import run_query_on_store
+from kg.stores.loading import LocalPart, load_into_store, shipped_parts
+from kg.stores.protocols import StoreClient
+from kg.stores.queries import run_query_on_store
 
 from .conftest import WKT_LITERAL, StoreUnderTest
 

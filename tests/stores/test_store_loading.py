@@ -19,8 +19,7 @@ from rdflib.compare import isomorphic
 from kg import loading
 from kg.literal_checks import IllTypedLiteralError
 from kg.namespaces import ID, SG
-from kg.sparql_http import StoreClient
-from kg.store_loading import (
+from kg.stores.loading import (
     SWAP,
     LoadError,
     LocalPart,
@@ -30,8 +29,9 @@ from kg.store_loading import (
     staging_graph,
     staging_graphs,
 )
-from kg.store_quirks import read_json_results, term_from_json
-from kg.stores import StoreTarget, preset
+from kg.stores.presets import StoreTarget, preset
+from kg.stores.protocols import StoreClient
+from kg.stores.virtuoso import read_json_results, term_from_json
 
 from .conftest import WKT_LITERAL, StoreUnderTest
 
@@ -344,8 +344,8 @@ def test_the_shipped_parts_load_or_are_refused_whole(
 # leaves in the store. Run by a fresh interpreter, as `kg load` runs.
 _LOAD_KILLED_BEFORE_THE_REPLACEMENT = f"""
 import os, signal, sys
-from kg.store_loading import load_into_store, shipped_parts
-from kg.stores import StoreTarget, preset
+from kg.stores.loading import load_into_store, shipped_parts
+from kg.stores.presets import StoreTarget, preset
 
 class KillItself:
     def begin(self, part, triples): pass

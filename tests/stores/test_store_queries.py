@@ -13,10 +13,10 @@ from kg import loading
 from kg.catalogue import QueryFile, read_query_file
 from kg.queries import Result, list_queries, run_query
 from kg.results import rows_as_csv_records
-from kg.sparql_http import StoreClient
-from kg.store_loading import load_into_store, shipped_parts
-from kg.store_queries import run_query_on_store
-from kg.stores import StoreTarget
+from kg.stores.loading import load_into_store, shipped_parts
+from kg.stores.presets import StoreTarget
+from kg.stores.protocols import StoreClient
+from kg.stores.queries import run_query_on_store
 
 from .conftest import StoreUnderTest
 

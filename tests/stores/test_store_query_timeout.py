@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from kg.catalogue import read_query_file
 from kg.cli import main
-from kg.cli_store import store_query_runner, store_target
-from kg.stores import StoreError
+from kg.stores.cli import store_query_runner, store_target
+from kg.stores.presets import StoreError
 
 from .conftest import Server
 

@@ -6,12 +6,12 @@ Protocol. Each preset also says how a store must be handled:
 
 * ``oxigraph``: ``URL/query``, ``URL/update``, ``URL/store?graph=IRI``. A Graph Store PUT
   clears the graph and loads the new triples in two transactions, so it is never aimed
-  at the target graph (see :mod:`kg.store_loading`); update bodies are limited to 1 MiB.
+  at the target graph (see :mod:`kg.stores.loading`); update bodies are limited to 1 MiB.
 * ``virtuoso``: ``URL/sparql`` (or ``URL/sparql-auth`` with credentials),
   ``URL/sparql-auth``, ``URL/sparql-graph-crud-auth?graph-uri=IRI``; HTTP Digest only.
   INSERT DATA fails above 1,000 to 2,000 triples and refuses blank nodes; a Graph Store
   upload stores an ill-typed literal as 0; answers carry the quirks that
-  :mod:`kg.store_quirks` undoes.
+  :mod:`kg.stores.virtuoso` undoes.
 * ``fuseki``: ``URL/query``, ``URL/update``, ``URL/data?graph=IRI`` with URL the dataset
   (``http://host:3030/ds``).
 * ``generic``: URL is the SPARQL endpoint for queries and updates alike; no Graph Store.
@@ -74,7 +74,7 @@ class StorePreset:
     # Largest SPARQL Update request the loader sends, in triples and in bytes.
     update_triples: int = 10_000
     update_bytes: int = 900_000
-    # Names of the answer normalisations in kg.store_quirks that apply to this store.
+    # Names of the answer normalisations in kg.stores.virtuoso that apply to this store.
     quirks: frozenset[str] = field(default_factory=frozenset)
 
 

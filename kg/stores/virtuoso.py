@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.queries import Result
-from kg.stores import StoreError
+from kg.stores.presets import StoreError
 
 __all__ = ["VIRTUOSO", "read_json_results", "term_from_json"]
 

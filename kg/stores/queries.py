@@ -23,9 +23,9 @@ from kg import loading
 from kg.catalogue import QueryFile
 from kg.namespaces import KNOWN_PREFIXES
 from kg.queries import ParameterValue, Result, bind_query, prepare
-from kg.sparql_http import N_TRIPLES, StoreClient
-from kg.store_quirks import read_json_results
-from kg.stores import StoreError
+from kg.stores.presets import StoreError
+from kg.stores.protocols import N_TRIPLES, StoreClient
+from kg.stores.virtuoso import read_json_results
 
 __all__ = ["boolean_columns", "query_form", "run_query_on_store", "with_known_prefixes"]
 

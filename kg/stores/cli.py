@@ -1,6 +1,6 @@
 """The store side of the command line: ``kg load`` and the store options of ``kg query``.
 
-Store failures (:class:`~kg.stores.StoreError`) exit with status 3, input errors such as
+Store failures (:class:`~kg.stores.presets.StoreError`) exit with status 3, input errors such as
 an ill-typed literal with status 2, both as one line on stderr (kg.cli does that).
 """
 
@@ -18,7 +18,7 @@ from kg import loading
 from kg.catalogue import QueryFile
 from kg.cli_types import Seconds
 from kg.queries import ParameterValue, Result
-from kg.stores import (
+from kg.stores.presets import (
     DEFAULT_GRAPH_BASE,
     DEFAULT_READ_TIMEOUT,
     PASSWORD_ENV_DEFAULT,
@@ -30,7 +30,7 @@ from kg.stores import (
 )
 
 if TYPE_CHECKING:
-    from kg.store_loading import LoadReport, StaleGraph
+    from kg.stores.loading import LoadReport, StaleGraph
 
 __all__ = [
     "load_command",
@@ -182,7 +182,7 @@ def load_command(
     """
     # The HTTP client and the progress bar are imported here, not by every kg command.
     from kg.progress import load_progress
-    from kg.store_loading import load_into_store, remove_staging_graphs, shipped_parts
+    from kg.stores.loading import load_into_store, remove_staging_graphs, shipped_parts
 
     if clean:
         if part_names is not None or protocol is not None:
@@ -244,8 +244,8 @@ def store_query_runner(target: StoreTarget, timeout: float | None = None) -> Ite
     as if it were all (its "anytime" queries); closing the connection is what makes
     Virtuoso drop the query.
     """
-    from kg.sparql_http import DEFAULT_READ_TIMEOUT, StoreClient
-    from kg.store_queries import run_query_on_store
+    from kg.stores.protocols import DEFAULT_READ_TIMEOUT, StoreClient
+    from kg.stores.queries import run_query_on_store
 
     read_timeout = DEFAULT_READ_TIMEOUT if timeout is None else timeout + 1.0
     with StoreClient(target, read_timeout=read_timeout) as client:

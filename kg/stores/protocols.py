@@ -1,7 +1,7 @@
 """The three standard protocols over HTTP: SPARQL 1.1 Query, SPARQL 1.1 Update, Graph Store.
 
 Every request goes through :class:`StoreClient`, which turns transport failures and
-refusals into one-line :class:`~kg.stores.StoreError` messages. Credentials are sent only
+refusals into one-line :class:`~kg.stores.presets.StoreError` messages. Credentials are sent only
 in an Authorization header, Digest or Basic as the server's challenge asks; no message
 ever includes them.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from kg.stores import DEFAULT_READ_TIMEOUT, StoreError, StoreOptionError, StoreTarget
+from kg.stores.presets import DEFAULT_READ_TIMEOUT, StoreError, StoreOptionError, StoreTarget
 
 __all__ = ["DEFAULT_READ_TIMEOUT", "ChallengeAuth", "StoreClient"]
 

@@ -35,9 +35,9 @@ from rdflib.term import Node
 
 from kg import loading
 from kg.literal_checks import check_literals
-from kg.sparql_http import DEFAULT_READ_TIMEOUT, StoreClient
-from kg.store_quirks import read_json_results
-from kg.stores import PROTOCOLS, StoreError, StoreOptionError, StoreTarget
+from kg.stores.presets import PROTOCOLS, StoreError, StoreOptionError, StoreTarget
+from kg.stores.protocols import DEFAULT_READ_TIMEOUT, StoreClient
+from kg.stores.virtuoso import read_json_results
 
 __all__ = [
     "CHECK",
