@@ -580,6 +580,7 @@ SWAPPED_CONSTANTINOPLE = [
     )
 ]
 REGION = ("sh:SPARQLConstraintComponent", "shp:S19-Geometry")
+BASIC_GEO = ("sh:SPARQLConstraintComponent", "shp:S22-Geometry-basic-geo")
 
 # Each case: the replacements, then every violation the planted copy must produce (focus,
 # component, shape, value), and words the first violation's message must contain.
@@ -604,7 +605,11 @@ WRONG_LINKS = [
     ),
     pytest.param(
         SWAPPED_CONSTANTINOPLE,
-        [("id:geometry-constantinople", *REGION, "POINT(41.0063714 28.9653517)")],
+        [
+            ("id:geometry-constantinople", *REGION, "POINT(41.0063714 28.9653517)"),
+            # The Basic Geo latitude and longitude are no longer the WKT's numbers.
+            ("id:geometry-constantinople", *BASIC_GEO, "41.0063714"),
+        ],
         ["outside the region", "swapped"],
         id="swapped-longitude-and-latitude",
     ),
@@ -651,6 +656,8 @@ WRONG_LINKS = [
                 *REGION,
                 "LINESTRING(28.9216596 40.9959395, 28.94271 41.039547)",
             ),
+            # Nor can the Basic Geo check: the latitude agrees with no point.
+            ("id:geometry-blachernae", *BASIC_GEO, "41.039547"),
         ],
         ["WKT point"],
         id="line-instead-of-point",

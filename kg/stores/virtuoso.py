@@ -14,8 +14,12 @@ Virtuoso (quirk set ``"virtuoso"``), measured on Virtuoso Open Source 7.2:
 * an ASK query answers with a table whose column is ``__ASK_RETVAL`` instead of the
   ``boolean`` member: one row of 1 when true, no row when false;
 * blank nodes are labelled ``nodeID://b10000``, which is not a blank node label;
-* a GeoSPARQL ``geo:wktLiteral`` is stored as Virtuoso's own geometry type and comes back
-  typed ``virtrdf:Geometry``; its words are kept, so the datatype is put back.
+* a GeoSPARQL ``geo:wktLiteral`` is parsed into Virtuoso's own geometry type, whatever the
+  load path (SPARQL Update, Graph Store, ``TTLP``: one built-in parser, no setting turns it
+  off), and comes back typed ``virtrdf:Geometry`` with its coordinates through
+  single-precision floats (``28.9425`` → ``28.942499160767``). So the loader sends WKT typed
+  :data:`WKT_STAND_IN` (:func:`for_virtuoso`), which Virtuoso keeps as written, and both
+  that datatype and ``virtrdf:Geometry`` are read back as ``geo:wktLiteral``.
 
 Every store: a literal typed ``xsd:string`` is a simple literal (RDF 1.1 makes them the
 same term), so ``"x"`` and ``"x"^^xsd:string`` compare equal.
@@ -33,7 +37,7 @@ from rdflib.term import Node
 from kg.queries import Result
 from kg.stores.presets import StoreError
 
-__all__ = ["VIRTUOSO", "read_json_results", "term_from_json"]
+__all__ = ["VIRTUOSO", "WKT_STAND_IN", "for_virtuoso", "read_json_results", "term_from_json"]
 
 VIRTUOSO = "virtuoso"
 _ASK_COLUMN = "__ASK_RETVAL"
@@ -41,6 +45,21 @@ _VIRTUOSO_BNODE_PREFIX = "nodeID://"
 _BOOLEAN_WORDS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 _WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+# The datatype a WKT literal is stored under in Virtuoso: one Virtuoso does not parse, named
+# so that a reader of the store sees what it is. Only the loader writes it, only here.
+WKT_STAND_IN = "urn:siege626:virtuoso:wktLiteral"
+_STORED_AS_WKT = frozenset({_VIRTUOSO_GEOMETRY, WKT_STAND_IN})
+
+
+def for_virtuoso(term: Node) -> Node:
+    """``term`` as it is sent to Virtuoso: a ``geo:wktLiteral`` typed :data:`WKT_STAND_IN`."""
+    if (
+        isinstance(term, Literal)
+        and term.datatype is not None
+        and str(term.datatype) == _WKT_LITERAL
+    ):
+        return Literal(str(term), datatype=URIRef(WKT_STAND_IN), normalize=False)
+    return term
 
 
 def read_json_results(
@@ -99,7 +118,7 @@ def term_from_json(value: Mapping[str, Any], quirks: Iterable[str] = ()) -> Node
             return Literal(text)
         if virtuoso and datatype == str(XSD.boolean) and text in _BOOLEAN_WORDS:
             text = _BOOLEAN_WORDS[text]
-        if virtuoso and datatype == _VIRTUOSO_GEOMETRY:
+        if virtuoso and datatype in _STORED_AS_WKT:
             datatype = _WKT_LITERAL
         # normalize=False keeps the store's lexical form: a change must stay visible.
         return Literal(text, datatype=URIRef(datatype), normalize=False)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import RDF
-
 from kg import loading
 from kg.queries import load_query_file, run_query
 from kg.stores.loading import LocalPart, load_into_store, shipped_parts
 from kg.stores.protocols import StoreClient
 from kg.stores.queries import run_query_on_store
 
-from .conftest import WKT_LITERAL, StoreUnderTest
+from .conftest import StoreUnderTest
 
 ID = "https://w3id.org/siege626/id/"
 OBVIOUS = [
@@ -29,35 +26,11 @@ OBVIOUS = [
 ]
 
 
-def _loadable_parts(store: StoreUnderTest) -> list[LocalPart]:
-    """The parts this store holds unchanged, and the inferred part.
-
-    The inferred part states which citation gives each fact, the geometries' WKT of the
-    links included, and Virtuoso rewrites WKT (see faithful_parts): there it is loaded
-    without the statements of those facts, as the links part is not loaded at all.
-    """
-    parts = shipped_parts([*store.parts, *([] if "inferred" in store.parts else ["inferred"])])
-    inferred = next(part for part in parts if part.name == "inferred")
-    wkt = [
-        node
-        for node, value in inferred.graph.subject_objects(RDF.object)
-        if isinstance(value, Literal) and str(value.datatype) == WKT_LITERAL
-    ]
-    for node in wkt:
-        for triple in [*inferred.graph.triples((node, None, None))]:
-            inferred.graph.remove(triple)
-        for triple in [*inferred.graph.triples((None, None, node))]:
-            inferred.graph.remove(triple)
-    if store.name != "virtuoso":
-        assert not wkt or "links" in store.parts
-    return parts
-
-
 def test_the_obvious_queries_answer_on_the_store_after_kg_load(
     store: StoreUnderTest, graph_base: str, tmp_path: Path
 ) -> None:
     target = store.target(graph_base)
-    parts = _loadable_parts(store)
+    parts = shipped_parts()  # every part: the links' WKT and coordinates included
     report = load_into_store(target, parts)
     loaded = {graph.part: graph.triples for graph in report.graphs}
     inferred = next(part for part in parts if part.name == "inferred")

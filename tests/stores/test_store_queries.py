@@ -21,6 +21,23 @@ from kg.stores.queries import run_query_on_store
 from .conftest import StoreUnderTest
 
 QUERIES = list_queries()
+
+# Canned questions that Virtuoso 7.2 answers otherwise than the embedded store once the
+# links part is loaded (their answers draw on the references): what differs. Strict where
+# it always differs, so that a fixed query fails here until its entry goes; not strict
+# where it depends on Virtuoso's plan of the moment.
+VIRTUOSO_DIFFERS = {
+    "contested-facts": (
+        "GROUP_CONCAT joins a claim's references in the order of Virtuoso's plan, not that of "
+        "the sorted subquery: with several references the list may read in another order",
+        False,
+    ),
+    "hedges-of-the-text": (
+        "the source of an approximate date that a reference gives (a row without a line) "
+        "reads 'the text' instead of the reference: Virtuoso finds BOUND(?line) true there",
+        True,
+    ),
+}
 _loaded_bases = itertools.count(1)
 
 
@@ -68,7 +85,12 @@ def _key(term: object) -> object:
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[query.name for query in QUERIES])
-def test_canned_query_answers_as_embedded(loaded: Loaded, query: QueryFile) -> None:
+def test_canned_query_answers_as_embedded(
+    loaded: Loaded, query: QueryFile, request: pytest.FixtureRequest
+) -> None:
+    if loaded.store.name == "virtuoso" and query.name in VIRTUOSO_DIFFERS:
+        reason, strict = VIRTUOSO_DIFFERS[query.name]
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=strict))
     _assert_same(*loaded.both(query))
 
 
@@ -134,4 +156,25 @@ def test_pre_1582_dates_sort_and_answer_as_embedded(loaded: Loaded) -> None:
     assert dates == sorted(dates)
     xsd_date = URIRef("http://www.w3.org/2001/XMLSchema#date")
     assert all(getattr(row[0], "datatype", None) == xsd_date for row in dated)
+    _assert_same(local, remote)
+
+
+def test_every_part_is_loaded_and_the_places_keep_their_coordinates(loaded: Loaded) -> None:
+    """The links part is loaded on every store: the map's points come back as written."""
+    assert loaded.store.parts == tuple(loading.PARTS)
+    query = next(query for query in QUERIES if query.name == "places-with-coordinates")
+    local, remote = loaded.both(query)
+    assert len(remote.rows) == 8
+    columns = remote.columns
+    church = next(row for row in remote.rows if str(row[0]).endswith("/church-of-the-virgin-mary"))
+    wkt = church[columns.index("wkt")]
+    latitude = church[columns.index("latitude")]
+    assert (str(wkt), str(getattr(wkt, "datatype", ""))) == (
+        "POINT(28.9425 41.0383)",
+        "http://www.opengis.net/ont/geosparql#wktLiteral",
+    )
+    assert (str(latitude), str(getattr(latitude, "datatype", ""))) == (
+        "41.0383",
+        "http://www.w3.org/2001/XMLSchema#decimal",
+    )
     _assert_same(local, remote)
