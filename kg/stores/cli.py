@@ -10,6 +10,8 @@ import functools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -24,6 +26,7 @@ from kg.stores.presets import (
     PASSWORD_ENV_DEFAULT,
     PRESETS,
     PROTOCOLS,
+    TDB2_STORE,
     StoreOptionError,
     StoreTarget,
     preset,
@@ -31,10 +34,13 @@ from kg.stores.presets import (
 
 if TYPE_CHECKING:
     from kg.stores.loading import LoadReport, StaleGraph
+    from kg.stores.tdb2 import Tdb2Load
 
 __all__ = [
+    "LocalStore",
     "load_command",
     "render_load_report",
+    "render_tdb2_load",
     "render_removed_staging",
     "store_options",
     "store_query_runner",
@@ -44,6 +50,14 @@ __all__ = [
 QueryRunner = Callable[..., Result]
 
 _PROTOCOL_NAMES = {"gsp": "the Graph Store Protocol", "update": "SPARQL Update"}
+
+
+@dataclass(frozen=True)
+class LocalStore:
+    """A store that is a database in a directory (``--store jena-tdb2``), not a server."""
+
+    name: str
+    graph_base: str | None = None
 
 
 def store_target(
@@ -66,11 +80,15 @@ def store_target(
     return StoreTarget(endpoint, preset(store), graph_base, user, password)
 
 
-def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def store_options(
+    *, required: bool, local_stores: Sequence[str] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add --endpoint, --store, --graph-base, --user, --password-env to a command.
 
     The command receives them as one argument, ``store``: a StoreTarget, or None when
-    --endpoint is optional and not given.
+    --endpoint is optional and not given. A store of ``local_stores`` (a database in a
+    directory, no server) is chosen by --store alone: the command then receives
+    ``store=None`` and ``local_store`` (its name and the graph base).
     """
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,9 +102,23 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
                 "user": kwargs.pop("user"),
                 "password_env": kwargs.pop("password_env"),
             }
+            if local_stores:
+                local = None
+                if store_name in local_stores:
+                    if endpoint is not None or options["user"] is not None:
+                        raise click.UsageError(
+                            f"--store {store_name} is a directory (--location), "
+                            "it takes no --endpoint or --user"
+                        )
+                    local = LocalStore(store_name, options["graph_base"])
+                kwargs["local_store"] = local
+                if local is not None:
+                    return command(*args, store=None, **kwargs)
             target = None
             if endpoint is not None:
                 target = store_target(endpoint, **options)
+            elif required:
+                raise click.UsageError("Missing option '--endpoint'.")
             elif store_name is not None or options["graph_base"] or options["user"]:
                 raise click.UsageError("--store, --graph-base and --user need --endpoint")
             return command(*args, store=target, **kwargs)
@@ -94,7 +126,8 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
         decorators = [
             click.option(
                 "--endpoint",
-                required=required,
+                # A local store needs none; the wrapper then says when one is missing.
+                required=required and not local_stores,
                 metavar="URL",
                 help="The store: its base URL for the oxigraph and virtuoso presets "
                 "(http://host:7878, http://host:8890), the dataset URL for fuseki "
@@ -103,11 +136,15 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
             click.option(
                 "--store",
                 "store_name",
-                type=click.Choice(list(PRESETS)),
+                type=click.Choice([*PRESETS, *local_stores]),
                 default=None,
                 metavar="PRESET",
                 help=f"The store's endpoint paths and quirks: {', '.join(PRESETS)}. "
-                "Default: generic.",
+                + "".join(
+                    f"{name}: a database in a directory (--location), no server. "
+                    for name in local_stores
+                )
+                + "Default: generic.",
             ),
             click.option(
                 "--graph-base",
@@ -133,7 +170,7 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
 
 
 @click.command("load", short_help="Load the graph into a triple store, a named graph per part.")
-@store_options(required=True)
+@store_options(required=True, local_stores=(TDB2_STORE,))
 @click.option(
     "--parts",
     "part_names",
@@ -163,12 +200,29 @@ def store_options(*, required: bool) -> Callable[[Callable[..., Any]], Callable[
     metavar="SECONDS",
     help="How long each request may wait for the store to answer before the load fails.",
 )
+@click.option(
+    "--location",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help=f"With --store {TDB2_STORE}: the directory of the TDB2 database to write with "
+    "Jena's bulk loader (new or empty; see --replace).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help=f"With --store {TDB2_STORE}: replace the TDB2 database at --location (refused "
+    "while a process, such as a Fuseki server, has it open).",
+)
 def load_command(
-    store: StoreTarget,
+    store: StoreTarget | None,
+    local_store: LocalStore | None,
     part_names: str | None,
     protocol: str | None,
     clean: bool,
     read_timeout: float,
+    location: Path | None,
+    replace: bool,
 ) -> None:
     """Load every part of the graph into its own named graph of a triple store.
 
@@ -177,9 +231,22 @@ def load_command(
     SPARQL Update replaces all target graphs at once, and every target's count is
     checked against the local count. A failed load leaves the previous graphs in place.
 
+    With --store jena-tdb2 --location DIR, Jena's bulk loader (tdb2.tdbloader) writes a
+    TDB2 database (Fuseki's) into a staging directory beside DIR; the database takes
+    DIR's place once every graph's count is verified.
+
     Exit status: 0 when loaded and verified, 2 for bad options or an ill-typed
     literal (nothing is sent), 3 when the store fails, refuses or does not answer.
     """
+    names = None
+    if part_names is not None:
+        names = [name.strip() for name in part_names.split(",") if name.strip()]
+    if local_store is not None:
+        _load_local(local_store, names, location, replace, protocol, clean)
+        return
+    if location is not None or replace:
+        raise click.UsageError(f"--location and --replace need --store {TDB2_STORE}")
+    assert store is not None  # the options wrapper asks for --endpoint otherwise
     # The HTTP client and the progress bar are imported here, not by every kg command.
     from kg.progress import load_progress
     from kg.stores.loading import load_into_store, remove_staging_graphs, shipped_parts
@@ -192,15 +259,58 @@ def load_command(
         removed = remove_staging_graphs(store, read_timeout)
         click.echo(render_removed_staging(removed, store.endpoint))
         return
-    names = None
-    if part_names is not None:
-        names = [name.strip() for name in part_names.split(",") if name.strip()]
     parts = shipped_parts(names)
     with load_progress() as progress:
         report = load_into_store(
             store, parts, protocol=protocol, progress=progress, read_timeout=read_timeout
         )
     click.echo(render_load_report(report, store), nl=False)
+
+
+def _load_local(
+    local: LocalStore,
+    names: list[str] | None,
+    location: Path | None,
+    replace: bool,
+    protocol: str | None,
+    clean: bool,
+) -> None:
+    """``kg load --store jena-tdb2``: the bulk loader into a TDB2 directory."""
+    from kg.stores.loading import shipped_parts
+    from kg.stores.tdb2 import load_tdb2
+
+    context = click.get_current_context()
+    timed = context.get_parameter_source("read_timeout") is not click.core.ParameterSource.DEFAULT
+    if protocol is not None or clean or timed:
+        raise click.UsageError(
+            f"--store {local.name} takes no --protocol, --clean or --read-timeout"
+        )
+    if location is None:
+        raise click.UsageError(f"--store {local.name} needs --location DIR")
+    report = load_tdb2(location, shipped_parts(names), graph_base=local.graph_base, replace=replace)
+    click.echo(render_tdb2_load(report), nl=False)
+
+
+def render_tdb2_load(report: Tdb2Load) -> str:
+    """One line per graph and the total, as for a server; what was replaced or removed."""
+    width = max((len(graph.part) for graph in report.graphs), default=4)
+    lines = []
+    if report.removed_staging is not None:
+        lines.append(
+            f"removed the staging database an interrupted load left: {report.removed_staging}"
+        )
+    lines += [
+        f"{graph.part:<{width}}  {graph.triples:>8} triples  <{graph.graph}>"
+        for graph in report.graphs
+    ]
+    count = len(report.graphs)
+    replaced = ", which replaced the previous one" if report.replaced else ""
+    lines.append(
+        f"loaded {report.triples} triples into {count} graph{'' if count == 1 else 's'} of "
+        f"the TDB2 database {report.location}{replaced} ({TDB2_STORE}, Jena's bulk loader) "
+        f"in {report.seconds:.2f} s; every count verified"
+    )
+    return "\n".join(lines) + "\n"
 
 
 def render_removed_staging(removed: Sequence[StaleGraph], endpoint: str) -> str:

@@ -37,10 +37,15 @@ __all__ = [
     "StoreOptionError",
     "StorePreset",
     "StoreTarget",
+    "TDB2_STORE",
+    "is_graph_base",
     "preset",
 ]
 
 PROTOCOLS = ("gsp", "update")
+# Not a server but Jena's TDB2 database in a directory, filled by the bulk loader
+# (kg.stores.tdb2); kg load --store jena-tdb2 --location DIR.
+TDB2_STORE = "jena-tdb2"
 DEFAULT_GRAPH_BASE = "https://w3id.org/siege626/graph/"
 PASSWORD_ENV_DEFAULT = "SIEGE626_STORE_PASSWORD"
 # Seconds a request waits for a store to take it or to answer: long, because a store may
@@ -152,7 +157,7 @@ class StoreTarget:
             )
         if parts.query or parts.fragment:
             raise StoreOptionError("--endpoint must not have a query string or a fragment")
-        if self.graph_base is not None and not _is_graph_base(self.graph_base):
+        if self.graph_base is not None and not is_graph_base(self.graph_base):
             raise StoreOptionError(f"--graph-base is not an absolute IRI: {self.graph_base!r}")
         if (self.user is None) != (self.password is None):
             raise StoreOptionError("a user needs a password and a password a user")
@@ -185,7 +190,8 @@ class StoreTarget:
         return tuple(self.graph_for(part) for part in (parts or loading.PARTS))
 
 
-def _is_graph_base(text: str) -> bool:
+def is_graph_base(text: str) -> bool:
+    """Whether ``text`` can begin the IRI of a graph: absolute, nothing an IRI forbids."""
     try:
         parts = urlsplit(text)
     except ValueError:  # an unclosed IPv6 bracket

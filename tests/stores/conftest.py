@@ -234,3 +234,19 @@ def store(request: pytest.FixtureRequest) -> StoreUnderTest:
 def graph_base() -> str:
     """A graph base of this test's own, so tests on one server never meet."""
     return f"http://test.example/run-{os.getpid()}/{next(_bases)}/"
+
+
+def require_jena() -> None:
+    """Skip (or fail under SIEGE626_REQUIRE_TOOLS=1) where Debian's Apache Jena cannot run."""
+    from kg.stores.jena import DEBIAN_JARS
+
+    if not (DEBIAN_JARS / "jena-core.jar").is_file():
+        _require_tool("Apache Jena is not installed (Debian: libapache-jena-java)")
+    if shutil.which("java") is None:
+        _require_tool("Apache Jena needs Java (Debian: default-jre-headless)")
+
+
+@pytest.fixture(scope="session")
+def jena() -> None:
+    """Apache Jena (TDB2, RIOT) and a Java runtime, or the test is skipped with the reason."""
+    require_jena()

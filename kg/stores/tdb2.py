@@ -1,0 +1,309 @@
+"""Apache Jena TDB2 (the database behind Fuseki): bulk-load the parts, query the directory.
+
+``kg load --store jena-tdb2 --location DIR`` writes the chosen parts as one N-Quads file,
+each part in its own named graph (the same graphs as on a server), and loads it with
+Jena's bulk loader, ``tdb2.tdbloader``. The load is never seen half done:
+
+1. every literal is checked locally first (an ill-typed one stops the load, exit 2);
+2. the bulk loader fills a staging database beside DIR (``.NAME.loading``; one that a
+   killed load left is removed first: it is named from DIR, never found by pattern);
+3. each named graph of the staging database must hold as many triples as its part;
+4. only then does the staging database take DIR's place by rename. DIR must not exist,
+   be empty, or (``replace=True``, ``--replace``) hold a TDB2 database that no process
+   has open; any other directory is refused, so no user file is ever deleted.
+
+Queries run in one JVM for many queries (:file:`Tdb2Queries.java`, run from source): a
+canned query over the graphs of the asserted parts, an ad hoc one over every part, named
+as the query's dataset like the SPARQL Protocol's ``default-graph-uri`` on a server.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg import loading
+from kg.catalogue import QueryFile
+from kg.literal_checks import check_literals
+from kg.queries import ParameterValue, Result, bind_query, prepare
+from kg.stores.jena import run_jena
+from kg.stores.loading import LoadedGraph, LocalPart
+from kg.stores.presets import TDB2_STORE, StoreError, StoreOptionError, is_graph_base
+from kg.stores.queries import boolean_columns, query_form, with_known_prefixes
+from kg.stores.virtuoso import read_json_results
+
+__all__ = [
+    "TDB2_STORE",
+    "Tdb2Error",
+    "Tdb2Load",
+    "Tdb2Query",
+    "is_tdb2_database",
+    "load_tdb2",
+    "run_queries_on_tdb2",
+    "tdb2_graph",
+]
+
+_QUERIES_PROGRAM = Path(__file__).with_name("Tdb2Queries.java")
+_COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+class Tdb2Error(StoreError):
+    """The bulk loader or a query on a TDB2 database failed; exit status 3 like a store."""
+
+
+@dataclass(frozen=True)
+class Tdb2Load:
+    location: Path
+    graphs: tuple[LoadedGraph, ...]
+    seconds: float
+    # A TDB2 database that was at the location before and is replaced by this one.
+    replaced: bool = False
+    # The staging database a killed load had left beside the location, removed first.
+    removed_staging: Path | None = None
+
+    @property
+    def triples(self) -> int:
+        return sum(graph.triples for graph in self.graphs)
+
+
+@dataclass(frozen=True)
+class Tdb2Query:
+    """One query to run: a canned one by name or a QueryFile, with its parameters."""
+
+    query: str | QueryFile
+    params: Mapping[str, ParameterValue] | None = None
+
+
+def tdb2_graph(part: str, graph_base: str | None = None) -> URIRef:
+    """The named graph of ``part``: the registry's IRI, or ``graph_base`` + part."""
+    if graph_base is None:
+        return loading.part_graph(part)
+    return URIRef(graph_base + part)
+
+
+def is_tdb2_database(location: Path) -> bool:
+    """Whether ``location`` holds a TDB2 database (its ``Data-NNNN`` generations)."""
+    return location.is_dir() and any(
+        child.is_dir() and child.name.startswith("Data-") for child in location.iterdir()
+    )
+
+
+def load_tdb2(
+    location: Path | str,
+    parts: Sequence[LocalPart],
+    *,
+    graph_base: str | None = None,
+    replace: bool = False,
+) -> Tdb2Load:
+    """Bulk-load ``parts`` into a new TDB2 database at ``location``, each in its named graph."""
+    started = time.monotonic()
+    location = Path(location).absolute()
+    if graph_base is not None and not is_graph_base(graph_base):
+        raise StoreOptionError(f"--graph-base is not an absolute IRI: {graph_base!r}")
+    replaced = _check_location(location, replace)
+    for part in parts:
+        check_literals(part.graph, f"part '{part.name}'")
+    graphs = tuple(
+        LoadedGraph(part.name, tdb2_graph(part.name, graph_base), len(part.graph)) for part in parts
+    )
+    staging = location.parent / f".{location.name}.loading"
+    removed = None
+    if staging.exists():
+        shutil.rmtree(staging)
+        removed = staging
+    staging.mkdir()
+    try:
+        database = staging / "database"
+        quads = staging / "parts.nq"
+        _write_nquads(parts, graphs, quads)
+        loaded = run_jena("tdb2.tdbloader", ["--loc", str(database), str(quads)])
+        if loaded.returncode != 0:
+            raise Tdb2Error(f"the bulk loader failed: {_last_error(loaded.stderr)}")
+        _verify(database, graphs, staging)
+        _swap(database, location, staging, replaced)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Tdb2Load(location, graphs, time.monotonic() - started, replaced, removed)
+
+
+def _check_location(location: Path, replace: bool) -> bool:
+    """Refuse a location that is not ours to fill; True when a database will be replaced."""
+    if not location.parent.is_dir():
+        raise StoreOptionError(f"--location: the directory {location.parent} does not exist")
+    if not location.exists():
+        return False
+    if not location.is_dir():
+        raise StoreOptionError(f"--location {location} is a file, not a directory")
+    if not any(location.iterdir()):
+        return False
+    if not is_tdb2_database(location):
+        raise StoreOptionError(
+            f"--location {location} is not empty and holds no TDB2 database; "
+            "give a new or empty directory"
+        )
+    if not replace:
+        raise StoreOptionError(
+            f"--location {location} already holds a TDB2 database; add --replace to replace it"
+        )
+    _refuse_if_open(location)
+    return True
+
+
+def _refuse_if_open(location: Path) -> None:
+    """Refuse a database that a process (a Fuseki server, a query) holds open.
+
+    TDB2 holds a POSIX record lock on ``tdb.lock`` while a process has the database open;
+    taking the same lock here, and letting it go at once, tells whether one does.
+    """
+    lock = location / "tdb.lock"
+    if not lock.is_file():
+        return
+    with lock.open("rb+") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = lock.read_text(encoding="utf-8", errors="replace").strip() or "another"
+            raise Tdb2Error(
+                f"the TDB2 database {location} is open in process {holder} (a Fuseki server?); "
+                "stop it before replacing the database"
+            ) from None
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+def _write_nquads(parts: Sequence[LocalPart], graphs: Sequence[LoadedGraph], path: Path) -> None:
+    """One N-Quads file: each part's N-Triples lines with its graph added.
+
+    Blank node labels are rdflib's, unique across parts, so no two parts share a node.
+    """
+    with path.open("wb") as stream:
+        for part, loaded in zip(parts, graphs, strict=True):
+            graph_term = f" <{loaded.graph}> .\n".encode()
+            for line in part.graph.serialize(format="nt", encoding="utf-8").splitlines():
+                if line.strip():
+                    stream.write(line.rstrip().removesuffix(b".").rstrip() + graph_term)
+
+
+def _verify(database: Path, graphs: Sequence[LoadedGraph], scratch: Path) -> None:
+    """Each graph of the new database must hold as many triples as its part, and no other."""
+    (document,) = _run_program(database, [(_COUNT_GRAPHS, ())], scratch)
+    counts = {
+        str(row[0]): int(str(row[1]))
+        for row in read_json_results(json.loads(document), "SELECT").rows
+    }
+    expected = {str(graph.graph): graph.triples for graph in graphs if graph.triples}
+    if counts != expected:
+        wrong = sorted(
+            set(counts) ^ set(expected) | {g for g in expected if counts.get(g) != expected[g]}
+        )
+        shown = ", ".join(
+            f"<{graph}> holds {counts.get(graph, 0)} of {expected.get(graph, 0)}" for graph in wrong
+        )
+        raise Tdb2Error(
+            f"the bulk loader's database does not hold the parts ({shown}); nothing replaced"
+        )
+
+
+def _swap(database: Path, location: Path, staging: Path, replaced: bool) -> None:
+    """Put the verified database in place: renames within one directory, never a copy."""
+    if replaced:
+        # The previous database moves into the staging directory, removed afterwards.
+        location.rename(staging / "previous")
+    # An empty directory at the location is replaced by the rename itself.
+    os.replace(database, location)
+
+
+def run_queries_on_tdb2(
+    location: Path | str,
+    queries: Sequence[Tdb2Query],
+    *,
+    graph_base: str | None = None,
+    parts: Sequence[str] = loading.PARTS,
+) -> list[Result]:
+    """Run every query on the TDB2 database at ``location`` in one JVM; answers in order.
+
+    A canned query answers over the graphs of the asserted parts among ``parts``, an ad
+    hoc one over those of every part in ``parts``: the same datasets as on a server.
+    """
+    location = Path(location).absolute()
+    if not is_tdb2_database(location):
+        # Jena would create an empty database there and answer nothing.
+        raise Tdb2Error(f"--location {location} holds no TDB2 database (load it with kg load)")
+    prepared = []
+    jobs = []
+    for item in queries:
+        query_file, text = bind_query(item.query, item.params)
+        parsed = prepare(text, query_file.path)
+        chosen = parts if query_file.ad_hoc else [p for p in parts if p in loading.ASSERTED_PARTS]
+        graphs = tuple(str(tdb2_graph(part, graph_base)) for part in chosen)
+        jobs.append((with_known_prefixes(text), graphs))
+        prepared.append((query_file, query_form(parsed), boolean_columns(parsed)))
+    with tempfile.TemporaryDirectory(prefix="kg-tdb2-") as scratch:
+        answers = _run_program(location, jobs, Path(scratch), [q.name for q, _, _ in prepared])
+    results = []
+    for (query_file, form, booleans), answer in zip(prepared, answers, strict=True):
+        if form in ("SELECT", "ASK"):
+            results.append(read_json_results(json.loads(answer), form, (), booleans))
+        else:
+            results.append(_read_ntriples(answer, form, query_file.name))
+    return results
+
+
+def _run_program(
+    database: Path,
+    jobs: Sequence[tuple[str, Sequence[str]]],
+    scratch: Path,
+    names: Sequence[str] | None = None,
+) -> list[str]:
+    """The answer of each (query text, graphs) job, run by Tdb2Queries.java in one JVM."""
+    lines = []
+    outputs = []
+    for number, (text, graphs) in enumerate(jobs):
+        query_path = scratch / f"query-{number}.rq"
+        query_path.write_text(text, encoding="utf-8")
+        output = scratch / f"answer-{number}"
+        outputs.append(output)
+        lines.append("\t".join([str(query_path), str(output), *graphs]))
+    job_file = scratch / "jobs.tsv"
+    job_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    finished = run_jena(str(_QUERIES_PROGRAM), [str(database), str(job_file)])
+    if finished.returncode != 0:
+        raise Tdb2Error(f"Jena could not query {database}: {_last_error(finished.stderr)}")
+    answers = []
+    for number, output in enumerate(outputs):
+        name = names[number] if names else "the count of each graph"
+        error = output.with_name(output.name + ".error")
+        if error.is_file():
+            message = error.read_text(encoding="utf-8").strip()
+            raise Tdb2Error(f"Jena TDB2 failed on {name}: {message}")
+        if not output.is_file():
+            raise Tdb2Error(f"Jena TDB2 gave no answer to {name}")
+        answers.append(output.read_text(encoding="utf-8"))
+    return answers
+
+
+def _read_ntriples(text: str, form: str, name: str) -> Result:
+    built = Graph()
+    try:
+        built.parse(data=text, format="nt")
+    except Exception as error:  # rdflib raises several unrelated types for bad N-Triples
+        raise Tdb2Error(f"Jena answered {form} {name} with malformed N-Triples: {error}") from None
+    triples = tuple(sorted(built, key=lambda triple: tuple(t.n3() for t in triple)))
+    return Result(form, ("subject", "predicate", "object"), triples)
+
+
+def _last_error(stderr: str) -> str:
+    """The one line of Jena's output that says what went wrong (its log says much else)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith("error: ") or "Exception" in line or "ERROR" in line:
+            return line.removeprefix("error: ")
+    return lines[-1] if lines else "no message"
