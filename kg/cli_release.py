@@ -13,7 +13,8 @@ import click
 
 from kg.canonical import CanonicalDataset, canonicalize
 from kg.export import FORMATS, Export, UnknownFormatError, export, get_format, save_export
-from kg.jsonld import build_context, context_bytes, context_path
+from kg.jsonld import CONTEXT_IRI, EMBEDDED, build_context, context_bytes, context_path
+from kg.jsonld import FORMS as JSONLD_CONTEXTS
 from kg.loading import PARTS
 from kg.parts import parse_part_list, select_parts
 from kg.release import build_release
@@ -61,8 +62,17 @@ def _emit_export(result: Export, out: Path | None) -> None:
     is_flag=True,
     help="Print the SHA-256 of the canonical N-Quads of the chosen parts instead.",
 )
+@click.option(
+    "--context",
+    "context",
+    type=click.Choice(JSONLD_CONTEXTS),
+    default=EMBEDDED,
+    show_default=True,
+    help="jsonld: write the context in the document (read offline, by JSON-LD 1.0 and 1.1 "
+    f"processors) or refer to {CONTEXT_IRI}.",
+)
 def export_command(
-    format_name: str, out: Path | None, part_list: str | None, fingerprint: bool
+    format_name: str, out: Path | None, part_list: str | None, fingerprint: bool, context: str
 ) -> None:
     """Write the graph in FORMAT, byte-identical from run to run.
 
@@ -75,7 +85,7 @@ def export_command(
     if fingerprint:
         click.echo(dataset.fingerprint())
         return
-    result = export(dataset, format_name)
+    result = export(dataset, format_name, context=context)
     _emit_export(result, out)
     for note in result.notes:
         click.echo(note, err=True)

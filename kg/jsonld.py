@@ -6,13 +6,18 @@ resources read ``id:bonus``; properties whose values are resources or typed lite
 are coerced, so values read ``"inSentence": "id:sentence-01"``. Blank nodes keep their
 canonical ``_:c14nN`` ids. :func:`build_context` derives the context from the ontology;
 the shipped file is what exports use, so a published context changes only on purpose.
+
+An exported document carries the context in itself by default (``embedded``), so that
+it reads offline, or names it by its IRI (``remote``); the context declares no
+``@version`` and uses only JSON-LD 1.0 term definitions, so 1.0 processors read it as
+well as 1.1 ones. :func:`resource_document` frames one resource's description around it.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import groupby, islice
 from operator import itemgetter
@@ -29,19 +34,33 @@ from kg.namespaces import KNOWN_PREFIXES, SG
 
 __all__ = [
     "CONTEXT_IRI",
+    "EMBEDDED",
+    "FORMS",
+    "NOTICE_TERM",
+    "REMOTE",
     "ContextError",
     "build_context",
     "context_bytes",
     "context_path",
+    "document_context",
     "document_loader",
     "expanded_nodes",
     "render_jsonld",
+    "resource_document",
     "shipped_context",
     "to_jsonld",
     "write_jsonld",
 ]
 
 CONTEXT_IRI = "https://w3id.org/siege626/context.jsonld"
+# The forms of an exported document's context: written in it, or named by its IRI.
+EMBEDDED = "embedded"
+REMOTE = "remote"
+FORMS = (EMBEDDED, REMOTE)
+# The top-level key of an exported document that holds its notice. JSON-LD has no
+# comments; the document's context maps this key to null, so every processor (1.0 and
+# 1.1) ignores it and the notice adds no triple to the data.
+NOTICE_TERM = "notice"
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -147,7 +166,9 @@ def build_context(
         elif triple.predicate.value == f"{_RDFS}range":
             ranges.setdefault(subject.value, set()).add(str(triple.object.value))
     all_prefixes = {**_EXTRA_PREFIXES, **dict(prefixes), **KNOWN_PREFIXES}
-    context: dict[str, Any] = {"@version": 1.1, "@vocab": str(SG)}
+    # No "@version": the context uses only JSON-LD 1.0 term definitions, so that 1.0
+    # processors (which refuse "@version") read it as well as 1.1 ones.
+    context: dict[str, Any] = {"@vocab": str(SG)}
     context.update(sorted(all_prefixes.items()))
     sg_names = {iri[len(str(SG)) :] for iri in kinds}
     for iri in sorted(kinds):
@@ -261,35 +282,75 @@ def _by_id(nodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(nodes, key=lambda node: str(node.get("@id", "")))
 
 
-def to_jsonld(dataset: CanonicalDataset, context: Mapping[str, Any] | None = None) -> dict:
-    """The union of the dataset's parts, compacted with ``context`` (the shipped one)."""
-    return {"@context": CONTEXT_IRI, "@graph": _by_id(_compacted_nodes(dataset, context))}
+def document_context(form: str = EMBEDDED) -> Any:
+    """The ``"@context"`` of an exported document: the shipped context's terms written
+    in the document (``embedded``), or its published IRI (``remote``).
+
+    Either way the key :data:`NOTICE_TERM` is mapped to null, so processors drop the
+    notice instead of reading it as a statement (the context's ``@vocab`` would
+    otherwise make it one). Both forms are JSON-LD 1.0 as well as 1.1.
+    """
+    if form == EMBEDDED:
+        return {**shipped_context()["@context"], NOTICE_TERM: None}
+    if form == REMOTE:
+        return [CONTEXT_IRI, {NOTICE_TERM: None}]
+    raise ContextError(f"unknown JSON-LD context form '{form}'; expected one of {', '.join(FORMS)}")
 
 
-def render_jsonld(dataset: CanonicalDataset) -> bytes:
-    """The JSON-LD document as written: sorted keys, two-space indent, UTF-8."""
+def to_jsonld(
+    dataset: CanonicalDataset,
+    context: Mapping[str, Any] | None = None,
+    *,
+    form: str = EMBEDDED,
+    notice: str | None = None,
+) -> dict:
+    """The union of the dataset's parts, compacted with ``context`` (the shipped one).
+
+    The keys come in the order they are written: the notice, ``@context``, ``@graph``.
+    """
+    document: dict[str, Any] = {} if notice is None else {NOTICE_TERM: notice}
+    document["@context"] = document_context(form)
+    document["@graph"] = _by_id(_compacted_nodes(dataset, context))
+    return document
+
+
+def render_jsonld(
+    dataset: CanonicalDataset, *, form: str = EMBEDDED, notice: str | None = None
+) -> bytes:
+    """The JSON-LD document as written (see :func:`write_jsonld`)."""
     buffer = io.BytesIO()
-    write_jsonld(dataset, buffer)
+    write_jsonld(dataset, buffer, form=form, notice=notice)
     return buffer.getvalue()
 
 
-def write_jsonld(dataset: CanonicalDataset, stream: BinaryIO) -> None:
-    """Write :func:`render_jsonld`'s document to ``stream``.
+def write_jsonld(
+    dataset: CanonicalDataset,
+    stream: BinaryIO,
+    *,
+    form: str = EMBEDDED,
+    notice: str | None = None,
+) -> None:
+    """Write :func:`to_jsonld`'s document to ``stream``: two-space indent, UTF-8, the
+    top-level keys in that order (the notice first, where a reader looks), every object
+    below them with sorted keys.
 
-    The bytes are those of ``json.dumps(to_jsonld(dataset), indent=2, sort_keys=True,
-    ensure_ascii=False)`` and a newline, but only the nodes' text is held in memory, not
-    their objects: each node is dumped as soon as it is compacted, indented as an item
-    of the "@graph" array, and the items are then sorted and written.
+    Only the nodes' text is held in memory, not their objects: each node is dumped as
+    soon as it is compacted, indented as an item of the "@graph" array, and the items
+    are then sorted and written.
     """
+    head = document_context(form)  # an unknown form fails before anything is written
     items = [
         (str(node.get("@id", "")), _graph_item(node)) for node in _compacted_nodes(dataset, None)
     ]
     items.sort(key=itemgetter(0))  # stable, like to_jsonld's sort
-    context = json.dumps(CONTEXT_IRI, ensure_ascii=False)
+    stream.write(b"{\n")
+    if notice is not None:
+        stream.write(f"  {_dumps(NOTICE_TERM)}: {_dumps(notice)},\n".encode())
+    stream.write(f'  "@context": {_indented(_dumps(head), 2)},\n'.encode())
     if not items:
-        stream.write(f'{{\n  "@context": {context},\n  "@graph": []\n}}\n'.encode())
+        stream.write(b'  "@graph": []\n}\n')
         return
-    stream.write(f'{{\n  "@context": {context},\n  "@graph": [\n'.encode())
+    stream.write(b'  "@graph": [\n')
     separator = ""  # json.dumps's item separator, with indent
     for _, text in items:
         stream.write(f"{separator}{text}".encode())
@@ -301,6 +362,73 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def _graph_item(node: Mapping[str, Any]) -> str:
+def _indented(text: str, spaces: int) -> str:
     # A JSON string holds no raw newline, so every newline starts a line to indent.
-    return "    " + _dumps(node).replace("\n", "\n    ")
+    return text.replace("\n", "\n" + " " * spaces)
+
+
+def _graph_item(node: Mapping[str, Any]) -> str:
+    return "    " + _indented(_dumps(node), 4)
+
+
+def resource_document(triples: Sequence[pyoxigraph.Triple], iri: str) -> bytes:
+    """The JSON-LD document about the resource ``iri``, framed around it.
+
+    ``triples`` are the resource's description (its own statements and its blank nodes,
+    the statements that point at it, the reified statements about it). The document has
+    the resource as its one top node, as Linked Art documents do: its blank nodes nested
+    under it, and what points at it under ``@reverse`` (JSON-LD 1.0 and 1.1), so the
+    reified statements and the quotations that state them are nested too. The context
+    is written in it, so it reads offline; its triples are ``triples``, no more, no less.
+    """
+    # Blank nodes relabelled canonically (RDFC-1.0) and the triples put in order first,
+    # so that every process frames them alike: a graph loaded afresh has other labels.
+    canonical = pyoxigraph.Dataset(pyoxigraph.Quad(*triple) for triple in triples)
+    canonical.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    ordered = sorted((quad.triple for quad in canonical), key=str)
+    nodes = expanded_nodes(ordered)
+    frame = {
+        "@context": shipped_context()["@context"],
+        "@id": iri,
+        **_reverse_frame(ordered, {iri}, {iri}),
+    }
+    options = {
+        "documentLoader": document_loader,
+        "embed": "@once",
+        "omitGraph": True,
+        "processingMode": "json-ld-1.1",
+    }
+    framed = jsonld.frame(nodes, frame, options)
+    return (_dumps(framed) + "\n").encode()
+
+
+def _reverse_frame(
+    triples: Sequence[pyoxigraph.Triple], targets: set[str], seen: set[str]
+) -> dict[str, Any]:
+    """The ``@reverse`` part of a frame that embeds, under the nodes ``targets``, the
+    nodes that point at them, and under those the nodes that point at them in turn.
+
+    Framing follows statements forward only: a statement that points at a node reached
+    backwards (the quotation that states a reified statement about the resource) is
+    in the document only if the frame asks for it. ``seen`` holds the nodes already
+    placed, so a cycle ends.
+    """
+    pointing: dict[str, set[str]] = {}
+    for triple in triples:
+        target = _node_id(triple.object)
+        subject = _node_id(triple.subject)
+        if (
+            target in targets
+            and subject not in seen
+            and not isinstance(triple.object, pyoxigraph.Literal)
+        ):
+            pointing.setdefault(triple.predicate.value, set()).add(subject)
+    if not pointing:
+        return {}
+    placed = seen | set().union(*pointing.values())
+    return {
+        "@reverse": {
+            predicate: _reverse_frame(triples, subjects, placed)
+            for predicate, subjects in sorted(pointing.items())
+        }
+    }

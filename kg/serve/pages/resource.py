@@ -1,5 +1,6 @@
 """A resource of the graph: ``/id/X`` (303 by Accept), its page ``/page/X`` and its data
-documents ``/data/X.ttl``, ``.jsonld``, ``.nt`` (Cool URIs for the Semantic Web)."""
+documents ``/data/X.ttl``, ``.jsonld``, ``.nt`` (Cool URIs for the Semantic Web); the
+JSON-LD is framed around X, the others are its statements as their serializer writes them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from kg.jsonld import resource_document
 from kg.serve.negotiation import choose
 from kg.serve.responses import (
     EXTENSIONS,
@@ -23,6 +25,7 @@ from kg.serve.views.resource import resource_view
 __all__ = ["ROUTES", "copied_files"]
 
 _ID = "https://w3id.org/siege626/id/"
+_JSONLD = "application/ld+json"
 
 
 async def identifier(request: Request) -> Response:
@@ -53,8 +56,24 @@ async def entity_data(request: Request) -> Response:
     if extension not in RDF_TYPES or not server.site.has_slug(slug):
         return server.not_found(request, f"no document /data/{request.path_params['name']}")
     media_type = RDF_TYPES[extension]
+    if media_type == _JSONLD:
+        return Response(_framed(server, slug), media_type=media_type)
     body = server.rdf(f"data:{slug}", media_type, server.site.description(_ID + slug))
     return Response(body, media_type=media_type)
+
+
+def _framed(server: Server, slug: str) -> bytes:
+    """The JSON-LD about X framed around X (kg.jsonld), kept for the next time.
+
+    Not a flat list of statements, which is all a serializer writes: a reader finds X at
+    the top, its blank nodes and the statements about it nested under it.
+    """
+    key = (f"data:{slug}", _JSONLD)
+    body = server.documents.get(key)
+    if body is None:
+        body = resource_document(server.site.description(_ID + slug), _ID + slug)
+        server.documents[key] = body
+    return body
 
 
 ROUTES = [
