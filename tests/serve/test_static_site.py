@@ -139,7 +139,10 @@ def test_the_copys_description_names_no_endpoint_and_else_equals_the_servers(
 ) -> None:
     endpoint = ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint")
     for media_type, (suffix, rdf_format) in RDF.items():
-        answer = httpx.get(running_server.url + "/void", headers={"Accept": media_type})
+        # The description is built on first request (every export, in memory): allow time.
+        answer = httpx.get(
+            running_server.url + "/void", headers={"Accept": media_type}, timeout=120
+        )
         served = ox.Dataset(ox.parse(answer.content, format=rdf_format))
         written = ox.Dataset(
             ox.parse((server_copy / f"void{suffix}").read_bytes(), format=rdf_format)
