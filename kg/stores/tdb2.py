@@ -34,7 +34,8 @@ from rdflib import Graph, URIRef
 from kg import loading
 from kg.catalogue import QueryFile
 from kg.literal_checks import check_literals
-from kg.queries import ParameterValue, Result, bind_query, prepare
+from kg.parameters import bind_values
+from kg.queries import ParameterValue, Result, bind_parameters, get_query, prepare
 from kg.stores.jena import run_jena
 from kg.stores.loading import LoadedGraph, LocalPart
 from kg.stores.presets import TDB2_STORE, StoreError, StoreOptionError, is_graph_base
@@ -240,8 +241,11 @@ def run_queries_on_tdb2(
     prepared = []
     jobs = []
     for item in queries:
-        query_file, text = bind_query(item.query, item.params)
-        parsed = prepare(text, query_file.path)
+        query_file = item.query if isinstance(item.query, QueryFile) else get_query(item.query)
+        # Parsed once (rdflib's parser is the slow part of a batch): the VALUES block that
+        # binds the parameters changes neither the form nor the boolean columns.
+        parsed = prepare(query_file.text, query_file.path)
+        text = bind_values(query_file.text, bind_parameters(query_file, item.params))
         chosen = parts if query_file.ad_hoc else [p for p in parts if p in loading.ASSERTED_PARTS]
         graphs = tuple(str(tdb2_graph(part, graph_base)) for part in chosen)
         jobs.append((with_known_prefixes(text), graphs))

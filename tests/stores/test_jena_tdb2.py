@@ -45,6 +45,16 @@ AD_HOC = {
     "ask-false": "ASK WHERE { ?s <https://example.org/no-such-property> ?o }",
     "count": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
 }
+# Canned queries with parameters, bound by the same VALUES block as locally.
+PARAMETERS = [
+    ("defence-leaders-of-place", {"place": "constantinople"}),
+    (
+        "quotations-stating-fact",
+        {"subject": "bonus", "predicate": "sg:holdsOffice", "object": "magister-militum"},
+    ),
+    ("events-on-date", {"date": "0626-08-10"}),
+    ("facts-stated-by-line", {"line": "9"}),
+]
 # The formats kg export writes as RDF; lpf is GeoJSON for gazetteers, with the Linked
 # Places context by reference, and holds only the places: no triple count to compare.
 RDF_FORMATS = [name for name in FORMATS if name != "lpf"]
@@ -87,6 +97,9 @@ def answers(database: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     for name, text in AD_HOC.items():
         queries.append(Tdb2Query(_ad_hoc(directory, name, text)))
         names.append(f"ad-hoc:{name}")
+    for number, (name, params) in enumerate(PARAMETERS):
+        queries.append(Tdb2Query(name, params))
+        names.append(f"params:{number}")
     canned_count = _ad_hoc(directory, "canned-count", AD_HOC["count"], ad_hoc=False)
     queries.append(Tdb2Query(canned_count))
     names.append("canned:count")
@@ -117,6 +130,16 @@ def test_ad_hoc_queries_answer_as_embedded(
 ) -> None:
     local = run_query(loading.load_store_parts(), _ad_hoc(tmp_path, name, AD_HOC[name]))
     _assert_same(local, answers[f"ad-hoc:{name}"])
+
+
+@pytest.mark.parametrize("number", range(len(PARAMETERS)), ids=[name for name, _ in PARAMETERS])
+def test_parameters_are_bound_as_locally(
+    answers: dict[str, Result], asserted: Graph, number: int
+) -> None:
+    name, params = PARAMETERS[number]
+    local = run_query(asserted, name, params)
+    assert local.rows, "the example should have an answer"
+    _assert_same(local, answers[f"params:{number}"])
 
 
 def test_the_dataset_is_the_asserted_parts_or_every_part(
