@@ -32,11 +32,6 @@ VIRTUOSO_DIFFERS = {
         "the sorted subquery: with several references the list may read in another order",
         False,
     ),
-    "hedges-of-the-text": (
-        "the source of an approximate date that a reference gives (a row without a line) "
-        "reads 'the text' instead of the reference: Virtuoso finds BOUND(?line) true there",
-        True,
-    ),
 }
 _loaded_bases = itertools.count(1)
 
