@@ -195,11 +195,19 @@ def _write_nquads(parts: Sequence[LocalPart], graphs: Sequence[LoadedGraph], pat
 
 def _verify(database: Path, graphs: Sequence[LoadedGraph], scratch: Path) -> None:
     """Each graph of the new database must hold as many triples as its part, and no other."""
-    (document,) = _run_program(database, [(_COUNT_GRAPHS, ())], scratch)
-    counts = {
-        str(row[0]): int(str(row[1]))
-        for row in read_json_results(json.loads(document), "SELECT").rows
-    }
+    # Jena's own query command: one query needs no batch program (nor its compilation).
+    query = scratch / "count-graphs.rq"
+    query.write_text(_COUNT_GRAPHS, encoding="utf-8")
+    counted = run_jena(
+        "tdb2.tdbquery", ["--loc", str(database), "--query", str(query), "--results=JSON"]
+    )
+    if counted.returncode != 0:
+        raise Tdb2Error(f"Jena could not count the new database: {_last_error(counted.stderr)}")
+    try:
+        document = json.loads(counted.stdout)
+    except ValueError:
+        raise Tdb2Error("Jena answered the count of each graph with malformed JSON") from None
+    counts = {str(row[0]): int(str(row[1])) for row in read_json_results(document, "SELECT").rows}
     expected = {str(graph.graph): graph.triples for graph in graphs if graph.triples}
     if counts != expected:
         wrong = sorted(
@@ -265,7 +273,7 @@ def _run_program(
     database: Path,
     jobs: Sequence[tuple[str, Sequence[str]]],
     scratch: Path,
-    names: Sequence[str] | None = None,
+    names: Sequence[str],
 ) -> list[str]:
     """The answer of each (query text, graphs) job, run by Tdb2Queries.java in one JVM."""
     lines = []
@@ -283,7 +291,7 @@ def _run_program(
         raise Tdb2Error(f"Jena could not query {database}: {_last_error(finished.stderr)}")
     answers = []
     for number, output in enumerate(outputs):
-        name = names[number] if names else "the count of each graph"
+        name = names[number]
         error = output.with_name(output.name + ".error")
         if error.is_file():
             message = error.read_text(encoding="utf-8").strip()
