@@ -20,6 +20,12 @@ import sys
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as the shell reports a command Ctrl-C stopped
 
 try:
+    import signal
+
+    # Ctrl-C is held back while this module loads (its imports, then the commands'
+    # definitions) and taken at its end (_take_held_interrupt), so that it stops the
+    # command with EXIT_INTERRUPTED whenever it comes.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     import errno
     import importlib
     import os
@@ -430,3 +436,14 @@ def run_every_query(
             body = format_result(run(query), output_format)
         blocks.append(f"{heading}\n{body}")
     return "\n".join(blocks)
+
+
+def _take_held_interrupt() -> None:
+    """Let Ctrl-C in again; one pressed while the module loaded stops the command here."""
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    except KeyboardInterrupt:
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+_take_held_interrupt()
