@@ -16,7 +16,6 @@ import pytest
 from cli_helpers import assert_one_line_error, invoke
 from pyld import jsonld
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 from kg import output
 from kg.canonical import CanonicalDataset, canonicalize
@@ -79,6 +78,22 @@ def union(graphs: dict[URIRef, Graph]) -> Graph:
     for graph in graphs.values():
         merged += graph
     return merged
+
+
+def isomorphic(first: Graph, second: Graph) -> bool:
+    """Whether two rdflib graphs are the same up to blank node labels.
+
+    Compared by their RDFC-1.0 canonical forms (pyoxigraph), which is exact and takes a
+    fraction of a second where rdflib's own comparison takes half a minute on this graph.
+    """
+    return _canonical(first) == _canonical(second)
+
+
+def _canonical(graph: Graph) -> list[str]:
+    triples = graph.serialize(format="nt", encoding="utf-8")
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(triples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(str(quad) for quad in dataset)
 
 
 @pytest.mark.parametrize("name", sorted(RDF_FORMATS))
