@@ -15,6 +15,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from kg.stores.loading import SilentProgress
+
 __all__ = ["TerminalProgress", "count_progress", "load_progress"]
 
 
@@ -41,23 +43,12 @@ class TerminalProgress:
             self._progress.advance(task, triples)
 
 
-class _Silent:
-    def begin(self, part: str, triples: int) -> None:
-        pass
-
-    def step(self, part: str, step: str) -> None:
-        pass
-
-    def advance(self, part: str, triples: int) -> None:
-        pass
-
-
 @contextmanager
-def load_progress(console: Console | None = None) -> Iterator[TerminalProgress | _Silent]:
+def load_progress(console: Console | None = None) -> Iterator[TerminalProgress | SilentProgress]:
     """A reporter for :func:`kg.stores.loading.load_into_store`: a bar when stderr is a terminal."""
     console = console if console is not None else Console(stderr=True)
     if not console.is_terminal:
-        yield _Silent()
+        yield SilentProgress()
         return
     progress = Progress(
         TextColumn("{task.description:<10}"),

@@ -54,6 +54,7 @@ __all__ = [
     "LoadReport",
     "LoadedGraph",
     "LocalPart",
+    "SilentProgress",
     "StaleGraph",
     "count_triples",
     "load_into_store",
@@ -120,7 +121,9 @@ class LoadProgress(Protocol):
     def advance(self, part: str, triples: int) -> None: ...
 
 
-class _Silent:
+class SilentProgress:
+    """A LoadProgress that reports nothing (a load with no terminal to draw on)."""
+
     def begin(self, part: str, triples: int) -> None:
         pass
 
@@ -194,7 +197,7 @@ def load_into_store(
         raise StoreOptionError(
             f"the '{target.store.name}' preset has no Graph Store endpoint; use --protocol update"
         )
-    reporter: LoadProgress = progress if progress is not None else _Silent()
+    reporter: LoadProgress = progress if progress is not None else SilentProgress()
     local = list(parts) if parts is not None else shipped_parts()
     for part in local:
         check_literals(part.graph, f"part '{part.name}'")
