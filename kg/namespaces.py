@@ -43,6 +43,8 @@ KNOWN_PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "geo": "http://www.opengis.net/ont/geosparql#",
     "sf": "http://www.opengis.net/ont/sf#",
+    # W3C Basic Geo: latitude and longitude beside each GeoSPARQL point.
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "prov": "http://www.w3.org/ns/prov#",
     "crm": "http://www.cidoc-crm.org/cidoc-crm/",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
