@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from kg import loading
 from kg.catalogue import QueryFile
@@ -181,16 +181,16 @@ def _refuse_if_open(location: Path) -> None:
 
 
 def _write_nquads(parts: Sequence[LocalPart], graphs: Sequence[LoadedGraph], path: Path) -> None:
-    """One N-Quads file: each part's N-Triples lines with its graph added.
+    """One N-Quads file: each part's triples in its named graph.
 
     Blank node labels are rdflib's, unique across parts, so no two parts share a node.
     """
-    with path.open("wb") as stream:
-        for part, loaded in zip(parts, graphs, strict=True):
-            graph_term = f" <{loaded.graph}> .\n".encode()
-            for line in part.graph.serialize(format="nt", encoding="utf-8").splitlines():
-                if line.strip():
-                    stream.write(line.rstrip().removesuffix(b".").rstrip() + graph_term)
+    dataset = Dataset()
+    for part, loaded in zip(parts, graphs, strict=True):
+        named = dataset.graph(loaded.graph)
+        for triple in part.graph:
+            named.add(triple)
+    dataset.serialize(destination=str(path), format="nquads", encoding="utf-8")
 
 
 def _verify(database: Path, graphs: Sequence[LoadedGraph], scratch: Path) -> None:
