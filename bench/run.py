@@ -2,7 +2,8 @@
 
 Sizes, runs and time limits are in :mod:`bench.plan`. A step that did not finish at one
 size, or whose time there projects (×10) past the next size's limit, is not started at
-the next size; the results say so.
+the next size; the results say so. ``python -m bench --only validate`` (see
+bench/__main__.py) runs one job again and merges its rows into the existing results.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Collection
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
-from bench import plan
+from bench import jena_shacl, plan
 from bench.measure import LAUNCHER, measure
 from bench.scale import scaled_graph
 from kg import resources
 
-__all__ = ["main"]
+__all__ = ["main", "measure_rows", "merge_rows"]
 
 BENCH_DIR = Path(__file__).resolve().parent
 BUILD_DIR = BENCH_DIR / "build"
@@ -67,7 +70,21 @@ def _versions() -> dict[str, str]:
             found[name] = version(name)
         except Exception:  # noqa: BLE001 - a missing peer is reported, not fatal
             found[name] = "not installed"
+    found.update(_jena_versions())
     return found
+
+
+def _jena_versions() -> dict[str, str]:
+    """Apache Jena's version (from Debian's jar names) and the Java that runs it."""
+    from kg.stores.jena import DEBIAN_JARS
+
+    jars = sorted(DEBIAN_JARS.glob("jena-shacl-*.jar"))
+    jena = jars[-1].stem.removeprefix("jena-shacl-") if jars else "not installed"
+    java = "not installed"
+    if shutil.which("java"):
+        shown = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+        java = (shown.stderr.strip().splitlines() or ["unknown"])[0]
+    return {"Apache Jena": jena, "java": java}
 
 
 def _machine() -> dict[str, object]:
@@ -179,11 +196,37 @@ def _skip_reason(
     return None
 
 
-def main() -> None:
-    BUILD_DIR.mkdir(exist_ok=True)
-    if LAUNCHER is None:
-        _say("warning: GNU time (/usr/bin/time) is missing: peak memory figures include the "
-             "benchmark's own (apt-get install time)")
+def _chosen(group: str, only: Collection[str] | None) -> bool:
+    return only is None or group.split()[0] in only
+
+
+def _skipped_or_measured(
+    key: str, size: int, history: dict[str, list[dict[str, object]]], measured: Callable[[], dict]
+) -> dict[str, object]:
+    """The row's figures: why it is not run at ``size``, or what ``measured`` found."""
+    reason = _skip_reason(history, key, size)
+    if reason is not None:
+        return {"seconds": None, "peak_rss": None, "runs": 0, "failure": reason, "answer": None}
+    figures = measured()
+    history.setdefault(key, []).append({"size": size, **figures})
+    return figures
+
+
+def _measure_step(step: plan.Step, runs: int, timeout: float) -> dict[str, object]:
+    if step.unavailable is not None:
+        return {"seconds": None, "peak_rss": None, "runs": 0,
+                "failure": f"not installed: {step.unavailable}", "answer": None}
+    run = measure(step.argv, runs=runs, timeout=timeout, ok_codes=step.ok_codes,
+                  budget=plan.STEP_BUDGET)
+    answer = None
+    if run.finished and step.answer is not None:
+        answer = step.answer(run.stdout, run.returncode)
+    return {"seconds": run.seconds, "peak_rss": run.peak_rss, "runs": run.runs,
+            "failure": run.failure, "answer": answer}
+
+
+def measure_rows(only: Collection[str] | None = None) -> list[dict[str, object]]:
+    """Every chosen step at every size (plan.SIZES); ``only``: the groups (plan.GROUPS)."""
     started = time.time()
     merged = _merged_ontology(BUILD_DIR)
     rows: list[dict[str, object]] = []
@@ -192,44 +235,84 @@ def main() -> None:
         graph = scaled_graph(size, BUILD_DIR)
         runs, timeout = plan.RUNS[size], plan.TIMEOUT[size]
         _say(f"== {size}× : {graph.triples} data triples ({time.time() - started:.0f} s so far)")
-        for step in plan.steps_for(graph, merged):
-            key = f"{step.group}|{step.engine}"
+        # Jena SHACL's one input file, written before any timing (bench.jena_shacl).
+        merged_graph = BUILD_DIR / f"graph-x{size}.nt"
+        if _chosen("validate", only):
+            jena_shacl.merged_ntriples(
+                [*resources.ontology_paths(), graph.data_path, graph.links_path], merged_graph
+            )
+        for step in plan.steps_for(graph, merged, merged_graph):
+            if not _chosen(step.group, only):
+                continue
             row: dict[str, object] = {
                 "size": size, "triples": graph.triples, "group": step.group,
                 "engine": step.engine, "toolkit": step.toolkit,
             }
-            reason = _skip_reason(history, key, size)
-            if reason is not None:
-                row.update(seconds=None, peak_rss=None, runs=0, failure=reason, answer=None)
-            else:
-                run = measure(step.argv, runs=runs, timeout=timeout, ok_codes=step.ok_codes,
-                              budget=plan.STEP_BUDGET)
-                answer = None
-                if run.finished and step.answer is not None:
-                    answer = step.answer(run.stdout, run.returncode)
-                row.update(seconds=run.seconds, peak_rss=run.peak_rss, runs=run.runs,
-                           failure=run.failure, answer=answer)
-                history.setdefault(key, []).append(row)
+            row.update(_skipped_or_measured(
+                f"{step.group}|{step.engine}", size, history,
+                partial(_measure_step, step, runs, timeout),
+            ))
             rows.append(row)
             _say_row(row)
-        key = "load|oxigraph server"
-        row = {"size": size, "triples": graph.triples, "group": "load",
-               "engine": "oxigraph server", "toolkit": False}
-        reason = _skip_reason(history, key, size)
-        if reason is not None:
-            row.update(seconds=None, peak_rss=None, runs=0, failure=reason, answer=None)
-        else:
-            row.update(_measure_load(graph, runs, timeout), answer=None)
-            history.setdefault(key, []).append(row)
-        rows.append(row)
-        _say_row(row)
-    single = _single_queries()
-    RESULTS.write_text(json.dumps(
-        {"generated_by": "bench/run.py", "machine": _machine(), "runs": plan.RUNS,
-         "timeouts": plan.TIMEOUT, "rows": rows, "single_queries": single,
-         "total_seconds": round(time.time() - started)},
-        indent=1,
-    ) + "\n")
+        if _chosen("load", only):
+            row = {"size": size, "triples": graph.triples, "group": "load",
+                   "engine": "oxigraph server", "toolkit": False}
+            row.update(_skipped_or_measured(
+                "load|oxigraph server", size, history,
+                lambda: {**_measure_load(graph, runs, timeout), "answer": None},  # noqa: B023
+            ))
+            rows.append(row)
+            _say_row(row)
+        merged_graph.unlink(missing_ok=True)
+    return rows
+
+
+def merge_rows(
+    old: list[dict[str, object]], new: list[dict[str, object]], groups: Collection[str]
+) -> list[dict[str, object]]:
+    """``old`` with its rows of ``groups`` at the sizes of ``new`` replaced by ``new``'s.
+
+    Rows keep the order of a whole run: by size, then each job and engine where it was
+    (an engine new to a job goes after that job's others).
+    """
+    sizes = {row["size"] for row in new}
+    kept = [r for r in old if not (r["size"] in sizes and str(r["group"]).split()[0] in groups)]
+    order = list(dict.fromkeys((r["group"], r["engine"]) for r in old))
+    for key in dict.fromkeys((r["group"], r["engine"]) for r in new):
+        if key not in order:
+            same_job = [i for i, known in enumerate(order) if known[0] == key[0]]
+            order.insert(same_job[-1] + 1 if same_job else len(order), key)
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted([*kept, *new],
+                  key=lambda r: (int(r["size"]), rank[(r["group"], r["engine"])]))  # type: ignore[call-overload]
+
+
+def main(only: Collection[str] | None = None) -> None:
+    """Run the benchmark and write bench/results.json.
+
+    With ``only`` (jobs of plan.GROUPS), only those jobs run, at plan.SIZES, and their rows
+    replace the same jobs' rows at those sizes in the existing bench/results.json; the
+    rest of it (other jobs, other sizes, the single queries) stays as it was.
+    """
+    BUILD_DIR.mkdir(exist_ok=True)
+    if LAUNCHER is None:
+        _say("warning: GNU time (/usr/bin/time) is missing: peak memory figures include the "
+             "benchmark's own (apt-get install time)")
+    started = time.time()
+    if only is not None:
+        if not RESULTS.is_file():
+            raise SystemExit(f"--only refreshes {RESULTS}, which is missing: run the whole bench")
+        results = json.loads(RESULTS.read_text())
+        rows = merge_rows(results["rows"], measure_rows(only), only)
+        refreshed = {"jobs": sorted(only), "sizes": list(plan.SIZES),
+                     "seconds": round(time.time() - started)}
+        results.update(machine=_machine(), rows=rows, refreshed=refreshed)
+    else:
+        rows = measure_rows()
+        results = {"generated_by": "bench/run.py", "machine": _machine(), "runs": plan.RUNS,
+                   "timeouts": plan.TIMEOUT, "rows": rows, "single_queries": _single_queries(),
+                   "total_seconds": round(time.time() - started)}
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     _say(f"wrote {RESULTS} in {time.time() - started:.0f} s")
 
 
