@@ -18,7 +18,9 @@ __all__ = ["ENGINES", "ShaclResult", "validate_shacl"]
 ENGINES = ("oxigraph", "pyshacl")
 
 
-def validate_shacl(data: OxigraphBackedGraph, shapes: Graph, engine: str = "oxigraph") -> list[ShaclResult]:
+def validate_shacl(
+    data: OxigraphBackedGraph, shapes: Graph, engine: str = "oxigraph"
+) -> list[ShaclResult]:
     """The SHACL results of ``data`` against ``shapes``, by ``engine`` (one of ENGINES)."""
     if engine == "pyshacl":
         from kg.shacl.reference import validate_with_pyshacl

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -39,7 +39,9 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
     except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         raise ValidationSetupError(f"shapes: {lines[0]}") from None
-    except (AttributeError, TypeError, ValueError) as error:
+    except NotImplementedError as error:
+        raise ValidationSetupError(f"shapes: pyshacl does not support this ({error})") from None
+    except (AttributeError, TypeError, ValueError, RuntimeError) as error:
         # The SHACL engine can trip over data it should have reported (an ill-typed
         # literal reaching a SPARQL function); say so in one line rather than crash.
         raise ValidationSetupError(
@@ -48,7 +50,8 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
         ) from None
     if not isinstance(report, Graph):
         raise ValidationSetupError("shapes: pyshacl returned no results graph")
-    return [_result(report, shapes, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
+    # Only the report's own results: those under sh:detail explain a result, not add one.
+    return [_result(report, shapes, node) for node in report.objects(None, SH.result)]
 
 
 def _result(report: Graph, shapes: Graph, node: Node) -> ShaclResult:

@@ -1,0 +1,123 @@
+"""The fast engine: each compiled constraint is one query over all its focus nodes.
+
+The queries run on the Oxigraph store (default graph: the union of its named graphs).
+Shapes the compiler cannot take are validated by pyshacl instead, as a whole, and the
+reason is kept so that ``kg validate`` can say which engine answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+from kg.engines import OxigraphBackedGraph, to_oxigraph, to_rdflib
+from kg.errors import ValidationSetupError
+from kg.shacl.compile import Check, compile_shapes
+from kg.shacl.data import rewritten_literals
+from kg.shacl.errors import Unsupported
+from kg.shacl.results import ShaclResult
+from kg.shacl.sparql_based import format_message
+
+__all__ = ["FastRun", "plan", "run_checks", "validate_on_store"]
+
+
+@dataclass(frozen=True)
+class FastRun:
+    """What the fast engine will do with a shapes graph: its checks, or why it cannot."""
+
+    checks: tuple[Check, ...]
+    unsupported: str | None  # why pyshacl must validate these shapes instead
+
+
+def plan(shapes: Graph) -> FastRun:
+    """Compile ``shapes``; a shapes graph the compiler cannot take is named as such."""
+    try:
+        return FastRun(tuple(compile_shapes(shapes)), None)
+    except Unsupported as why:
+        return FastRun((), str(why))
+
+
+def validate_on_store(data: OxigraphBackedGraph, shapes: Graph) -> list[ShaclResult]:
+    """Validate with the fast engine, or with pyshacl where the shapes are beyond it."""
+    run = plan(shapes)
+    written = {to_oxigraph(o) for o in data.objects() if isinstance(o, Literal) and not o.language}
+    if run.unsupported is None and not rewritten_literals(written):
+        try:
+            return run_checks(data.oxigraph, run.checks)
+        except Unsupported:
+            pass
+    from kg.shacl.reference import validate_with_pyshacl
+
+    return validate_with_pyshacl(data, shapes)
+
+
+def run_checks(store: pyoxigraph.Store, checks: tuple[Check, ...]) -> list[ShaclResult]:
+    """The results of every check; Unsupported if the store refuses a query."""
+    results: list[ShaclResult] = []
+    for check in checks:
+        results.extend(_run(store, check))
+    return results
+
+
+def _run(store: pyoxigraph.Store, check: Check) -> Iterator[ShaclResult]:
+    prefixes = check.sparql.prefixes if check.sparql is not None else None
+    try:
+        solutions = store.query(check.query, prefixes=prefixes, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise Unsupported(f"the store refuses a query ({error})") from None
+    except OSError as error:
+        raise ValidationSetupError(f"{_name(check)}: {error}") from None
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise Unsupported("a check that is not a SELECT query")
+    names = [variable.value for variable in solutions.variables]
+    seen: set[tuple[Node | None, ...]] = set()
+    for solution in solutions:
+        row = {name: to_rdflib(solution[name]) for name in names}
+        key = tuple(row.values())
+        if key in seen:  # pyshacl reports a repeated row of a SPARQL constraint once
+            continue
+        seen.add(key)
+        yield _result(check, row)
+
+
+def _result(check: Check, row: dict[str, Node | None]) -> ShaclResult:
+    focus = row["this"]
+    assert focus is not None  # every check projects ?this, bound by the focus nodes
+    path = row.get("path") or check.path
+    value = row.get("value")
+    if check.sparql is None:
+        return ShaclResult(
+            focus,
+            path,
+            value,
+            check.shape,
+            check.component,
+            check.severity,
+            frozenset(check.messages),
+        )
+    if value is None and check.path is None:
+        value = focus  # a node shape's SPARQL result without ?value reports the focus node
+    bound = {name: term for name, term in row.items() if term is not None}
+    bound.update(this=focus, **({"value": value} if value is not None else {}))
+    if row.get("path") is not None:
+        bound["path"] = row["path"]  # type: ignore[assignment]
+    messages = {format_message(m, bound) for m in check.sparql.messages if m not in check.messages}
+    messages |= {format_message(m, bound) for m in check.messages}
+    return ShaclResult(
+        focus,
+        path,
+        value,
+        check.shape,
+        check.component,
+        check.severity,
+        frozenset(messages),
+        check.sparql.node,
+    )
+
+
+def _name(check: Check) -> str:
+    return check.shape.n3() if not isinstance(check.shape, Literal) else str(check.shape)

@@ -1,0 +1,179 @@
+"""SHACL-SPARQL constraints run once over all focus nodes, not once per node.
+
+SHACL pre-binds ``$this`` to each focus node. Evaluating the query once with ``$this``
+free and joining the rows with the focus nodes gives the same rows whenever ``$this`` is
+bound, before it is used, by the query's own triple patterns: every FILTER, BIND and
+OPTIONAL that mentions it then sees the same value either way. :func:`read_sparql_constraint`
+checks that on the query's algebra and raises :class:`Unsupported` otherwise (and for
+aggregates, subqueries, VALUES, MINUS, SERVICE, LIMIT and the other pre-bound variables),
+leaving such a constraint to the reference engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph, Literal, Variable
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg.shacl.errors import Unsupported
+
+__all__ = ["SparqlConstraint", "format_message", "read_sparql_constraint"]
+
+THIS = Variable("this")
+# Algebra nodes whose rows under a free ``$this`` differ from those under pre-binding,
+# or that SHACL forbids in a constraint's query.
+_REFUSED = {
+    "Minus",
+    "ToMultiSet",
+    "Group",
+    "AggregateJoin",
+    "ServiceGraphPattern",
+    "values",
+    "Slice",
+    "OrderBy",
+    "SelectQuery",
+    "Graph",
+}
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A ``sh:sparql`` constraint of a shape, with its query ready to run."""
+
+    node: Node
+    text: str  # the query as written ($PATH written out), without its prefixes
+    prefixes: dict[str, str]
+    messages: tuple[Node, ...]
+    variables: tuple[str, ...]  # what it projects
+
+
+def read_sparql_constraint(
+    shapes: Graph, constraint: Node, path_text: str | None
+) -> SparqlConstraint:
+    """Read a SPARQL constraint; raise Unsupported if it cannot run set at a time."""
+    select = shapes.value(constraint, SH.select)
+    if not isinstance(select, Literal):
+        raise Unsupported(f"{constraint.n3()} has no sh:select")
+    text = str(select)
+    if "$PATH" in text:
+        if path_text is None:
+            raise Unsupported("$PATH in a node shape's SPARQL constraint")
+        text = text.replace("$PATH", path_text)
+    prefixes = _prefixes(shapes, constraint)
+    declared = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in prefixes.items())
+    query = _algebra(declared + text)
+    variables = tuple(str(v) for v in query.algebra.get("PV", ()))
+    if "this" not in variables:
+        raise Unsupported(f"{constraint.n3()} does not select $this")
+    for name in ("currentShape", "shapesGraph"):
+        if Variable(name) in _variables_of(query.algebra):
+            raise Unsupported(f"${name} in {constraint.n3()}")
+    _check_pre_binding(query.algebra["p"])
+    if THIS not in _certain(query.algebra["p"]):
+        raise Unsupported(f"$this is not bound by the patterns of {constraint.n3()}")
+    return SparqlConstraint(
+        node=constraint,
+        text=text,
+        prefixes=prefixes,
+        messages=tuple(shapes.objects(constraint, SH.message)),
+        variables=variables,
+    )
+
+
+def format_message(message: Node, row: Mapping[str, Node]) -> Literal:
+    """``{?name}`` and ``{$name}`` replaced by the row's values, as pyshacl does."""
+    text = str(message)
+    for name, value in row.items():
+        text = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _, shown=str(value): shown, text)
+    return Literal(text)
+
+
+def _prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for ontology in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(ontology, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found[str(prefix)] = str(namespace)
+    return found
+
+
+def _algebra(text: str) -> Any:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(text)
+    except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
+        raise Unsupported(f"a query the parser refuses: {error}") from None
+
+
+def _variables_of(node: Any) -> set[Variable]:
+    found: set[Variable] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return found
+
+
+def _name(node: Any) -> str | None:
+    return getattr(node, "name", None)
+
+
+def _certain(node: Any) -> set[Variable]:
+    """The variables bound in every solution of the algebra pattern ``node``."""
+    name = _name(node)
+    if name == "BGP":
+        return {term for triple in node["triples"] for term in triple if isinstance(term, Variable)}
+    if name == "Join":
+        return _certain(node["p1"]) | _certain(node["p2"])
+    if name == "LeftJoin":
+        return _certain(node["p1"])
+    if name == "Union":
+        return _certain(node["p1"]) & _certain(node["p2"])
+    if name in {"Filter", "Extend", "Project", "Distinct", "Reduced"}:
+        return _certain(node["p"])
+    return set()
+
+
+def _check_pre_binding(node: Any) -> None:
+    """Raise Unsupported where a free ``$this`` could give rows pre-binding would not."""
+    name = _name(node)
+    if name in _REFUSED:
+        raise Unsupported(f"{name} in a SPARQL constraint")
+    if name == "BGP":
+        return
+    if name in {"Join", "Union"}:
+        _check_pre_binding(node["p1"])
+        _check_pre_binding(node["p2"])
+        return
+    if name == "LeftJoin":
+        _check_pre_binding(node["p1"])
+        _check_pre_binding(node["p2"])
+        mentioned = THIS in _variables_of(node["p2"]) or THIS in _variables_of(node.get("expr"))
+        if mentioned and THIS not in _certain(node["p1"]):
+            raise Unsupported("$this used in an OPTIONAL before it is bound")
+        return
+    if name in {"Filter", "Extend"}:
+        _check_pre_binding(node["p"])
+        if name == "Extend" and node["var"] == THIS:
+            raise Unsupported("$this assigned by BIND")
+        if THIS in _variables_of(node["expr"]) and THIS not in _certain(node["p"]):
+            raise Unsupported(f"$this used in a {name} before it is bound")
+        return
+    if name in {"Project", "Distinct", "Reduced"}:
+        _check_pre_binding(node["p"])
+        return
+    raise Unsupported(f"{name} in a SPARQL constraint")
