@@ -202,6 +202,15 @@ def main() -> None:
     metavar="DIR",
     help="Directory of *-violation.rq quality checks. Default: queries/qc/.",
 )
+@click.option(
+    "--engine",
+    "shacl_engine",
+    type=click.Choice(["oxigraph", "pyshacl"]),
+    default="oxigraph",
+    show_default=True,
+    help="SHACL engine: oxigraph runs each constraint once over all its focus nodes on the "
+    "embedded store; pyshacl is the reference. Both give the same results.",
+)
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -210,6 +219,7 @@ def validate_command(
     shapes: Path | None,
     links_files: tuple[Path, ...],
     checks_dir: Path | None,
+    shacl_engine: str,
 ) -> None:
     """Check DATA_FILEs (default: data/siege626.ttl) against the shapes and quality checks.
 
@@ -228,7 +238,10 @@ def validate_command(
         shapes_path=shapes,
         qc_dir=checks_dir,
         links_paths=list(links_files) or None,
+        engine=shacl_engine,
     )
+    if report.engine_note is not None:
+        click.echo(f"kg validate: SHACL by pyshacl, because {report.engine_note}", err=True)
     click.echo(render_report(report) if report.violations else summary_line(report), nl=False)
     if not report.violations:
         click.echo()

@@ -1,4 +1,4 @@
-"""Validate the data: SHACL shapes with pyshacl, then the quality-check queries."""
+"""Validate the data: SHACL shapes (kg.shacl's engines), then the quality-check queries."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kg import resources
 from kg.catalogue import QueryFile, read_query_file
 from kg.engines import OxigraphBackedGraph, select
 from kg.errors import InputFileError, ValidationSetupError
-from kg.literal_checks import ill_typed_literals
+from kg.literal_checks import IllTypedLiteral, ill_typed_literals
 from kg.literal_positions import LocatedLiteral, locate, quiet_literal_conversion_warnings
 from kg.loading import load_files
 from kg.namespaces import (
@@ -26,6 +26,11 @@ from kg.namespaces import (
     ONTOLOGY_GRAPH,
     curie,
 )
+from kg.shacl import ENGINES, ShaclResult
+from kg.shacl.data import load_for_validation
+from kg.shacl.errors import Unsupported
+from kg.shacl.fast import plan, run_checks
+from kg.shacl.reference import validate_with_pyshacl
 
 __all__ = ["SourceSentence", "ValidationReport", "Violation", "validate"]
 
@@ -68,6 +73,8 @@ class ValidationReport:
     shape_count: int
     checks: tuple[str, ...]
     violations: tuple[Violation, ...]
+    engine: str = ENGINES[0]  # the SHACL engine that answered
+    engine_note: str | None = None  # why pyshacl answered where the oxigraph engine was asked
 
 
 # For each node the source speaks of, the sentences that say it.
@@ -81,14 +88,21 @@ def validate(
     qc_dir: Path | str | None = None,
     source_text_path: Path | str | None = None,
     links_paths: Sequence[Path | str] | None = None,
+    engine: str = ENGINES[0],
 ) -> ValidationReport:
     """Validate data against the shapes and the quality checks; each default is the shipped file.
 
-    SHACL runs with SHACL-AF enabled and no inference; SHACL-SPARQL constraints run too.
+    SHACL runs with SHACL-SPARQL constraints and no inference, by ``engine``: "oxigraph"
+    (each constraint once over all its focus nodes, on the store) or "pyshacl" (the
+    reference). The oxigraph engine hands the work to pyshacl where the shapes use what
+    it does not compile or the data holds literals the store would rewrite, and the
+    report says why (``engine_note``).
     Quality checks are ``*-violation.rq`` queries run over ontology + data + links, each part
     in its named graph and the default graph their union: each row a check returns fails.
     The links layer defaults to data/links.ttl only when the data is the shipped data too.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; known: {', '.join(ENGINES)}")
     if qc_dir is not None and not Path(qc_dir).is_dir():
         # Only the shipped directory may be absent (a wheel without it): a directory the
         # user names and that is not there would silently run no check at all.
@@ -101,24 +115,29 @@ def validate(
         DATA_GRAPH: data_paths if data_paths is not None else [resources.data_path()],
         LINKS_GRAPH: links_paths,
     }
-    # Each part is parsed once, by Oxigraph, into its named graph; the union that pyshacl
-    # validates is an rdflib view of the same triples whose SPARQL Oxigraph answers.
+    all_paths = [path for paths in chosen.values() for path in paths]
+    shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
+    prefixes = _report_prefixes(shapes)
+    note = None
     # Ill-typed literals are reported once each, with their position (below); rdflib's
     # warning with a traceback for every Literal made of one would bury the report.
     with quiet_literal_conversion_warnings():
-        union = OxigraphBackedGraph()
-        for graph_name, paths in chosen.items():
-            union.load(paths, graph_name)
-        store = union.oxigraph
+        results = None
+        if engine == "oxigraph":
+            results, store, ill_typed, note = _run_fast(chosen, shapes)
+        if results is None:
+            engine_used = "pyshacl"
+            results, store, ill_typed = _run_reference(chosen, shapes)
+        else:
+            engine_used = "oxigraph"
         counts = {graph_name: _count(store, graph_name) for graph_name in chosen}
-        shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
-        prefixes = _report_prefixes(shapes)
         sentences = _sentence_index(store, _source_lines(source_text_path))
-
-        all_paths = [path for paths in chosen.values() for path in paths]
-        ill_typed = locate(ill_typed_literals(union), all_paths)
-        violations = _run_shacl(union, shapes, sentences, prefixes)
-        violations = _with_ill_typed_literals(violations, ill_typed, sentences, prefixes)
+        violations = sorted(
+            (_shacl_violation(shapes, result, sentences, prefixes) for result in results),
+            key=lambda v: (v.focus_node, v.shape, v.constraint, v.path or ""),
+        )
+        located = locate(ill_typed, all_paths)
+        violations = _with_ill_typed_literals(violations, located, sentences, prefixes)
     checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
     for check in checks:
         violations += _run_check(store, check, sentences, prefixes)
@@ -129,7 +148,44 @@ def validate(
         shape_count=_count_shapes(shapes),
         checks=tuple(_check_name(check) for check in checks),
         violations=tuple(violations),
+        engine=engine_used,
+        engine_note=note,
     )
+
+
+Parts = Mapping[URIRef, Sequence[Path | str]]
+
+
+def _run_fast(
+    chosen: Parts, shapes: Graph
+) -> tuple[
+    list[ShaclResult] | None, pyoxigraph.Store | None, Sequence[IllTypedLiteral], str | None
+]:
+    """The fast engine's results, or None and the reason pyshacl must answer instead."""
+    run = plan(shapes)
+    if run.unsupported is not None:
+        return None, None, (), f"the shapes use {run.unsupported}"
+    data = load_for_validation(chosen)
+    if data.rewritten:
+        shown = ", ".join(literal.n3() for literal in data.rewritten[:3])
+        more = f" and {len(data.rewritten) - 3} more" if len(data.rewritten) > 3 else ""
+        return None, None, (), f"the store would rewrite literals as written ({shown}{more})"
+    try:
+        return run_checks(data.oxigraph, run.checks), data.oxigraph, data.ill_typed, None
+    except Unsupported as why:
+        return None, None, (), str(why)
+
+
+def _run_reference(
+    chosen: Parts, shapes: Graph
+) -> tuple[list[ShaclResult], pyoxigraph.Store, Sequence[IllTypedLiteral]]:
+    # Each part is parsed once, by Oxigraph, into its named graph; the union that pyshacl
+    # validates is an rdflib view of the same triples whose SPARQL Oxigraph answers.
+    union = OxigraphBackedGraph()
+    for graph_name, paths in chosen.items():
+        union.load(paths, graph_name)
+    ill_typed = ill_typed_literals(union)
+    return validate_with_pyshacl(union, shapes), union.oxigraph, ill_typed
 
 
 def _count(store: pyoxigraph.Store, graph_name: URIRef) -> int:
@@ -215,69 +271,22 @@ def _show(term: Node | None, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def _run_shacl(
-    union: Graph, shapes: Graph, sentences: Sentences, prefixes: Mapping[str, str]
-) -> list[Violation]:
-    # The ontology is already in ``union`` (what pyshacl's ont_graph would do, on a
-    # copy); validating in place lets pyshacl query the Oxigraph-backed graph directly.
-    import pyshacl  # slow to import; only validation needs it
-    from pyshacl.errors import (
-        ConstraintLoadError,
-        ReportableRuntimeError,
-        RuleLoadError,
-        ShapeLoadError,
-    )
-
-    try:
-        _, results, _ = pyshacl.validate(
-            union,
-            shacl_graph=shapes,
-            inplace=True,
-            advanced=True,
-            inference="none",
-            allow_warnings=True,
-            allow_infos=True,
-        )
-    except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError) as error:
-        lines = str(error).strip().splitlines() or [type(error).__name__]
-        raise ValidationSetupError(f"shapes: {lines[0]}") from None
-    except (AttributeError, TypeError, ValueError) as error:
-        # The SHACL engine can trip over data it should have reported (an ill-typed
-        # literal reaching a SPARQL function); say so in one line rather than crash.
-        raise ValidationSetupError(
-            f"the SHACL engine failed on this data ({type(error).__name__}: {error}); "
-            "look for ill-typed literals"
-        ) from None
-    if not isinstance(results, Graph):
-        raise ValidationSetupError("shapes: pyshacl returned no results graph")
-    violations = [
-        _shacl_violation(results, shapes, result, sentences, prefixes)
-        for result in results.subjects(RDF.type, SH.ValidationResult)
-    ]
-    return sorted(violations, key=lambda v: (v.focus_node, v.shape, v.constraint, v.path or ""))
-
-
 def _shacl_violation(
-    results: Graph,
     shapes: Graph,
-    result: Node,
+    result: ShaclResult,
     sentences: Sentences,
     prefixes: Mapping[str, str],
 ) -> Violation:
-    focus = results.value(result, SH.focusNode)
-    path = results.value(result, SH.resultPath)
-    value = results.value(result, SH.value)
-    severity = results.value(result, SH.resultSeverity)
-    messages = sorted(str(message) for message in results.objects(result, SH.resultMessage))
+    messages = sorted(str(message) for message in result.messages)
     return Violation(
-        focus_node=_show(focus, prefixes),
-        path=_path_text(results, path, prefixes) if path is not None else None,
+        focus_node=_show(result.focus, prefixes),
+        path=_path_text(shapes, result.path, prefixes) if result.path is not None else None,
         message="; ".join(messages) or "constraint not met",
-        constraint=_show(results.value(result, SH.sourceConstraintComponent), prefixes),
-        shape=_shape_name(shapes, results.value(result, SH.sourceShape), prefixes),
-        severity=_local_name(severity) if severity is not None else "Violation",
-        value=_show(value, prefixes) if value is not None else None,
-        sentences=sentences.get(focus, ()) if focus is not None else (),
+        constraint=_show(result.component, prefixes),
+        shape=_shape_name(shapes, result.shape, prefixes),
+        severity=_local_name(result.severity),
+        value=_show(result.value, prefixes) if result.value is not None else None,
+        sentences=sentences.get(result.focus, ()),
     )
 
 
