@@ -272,16 +272,22 @@ def merge_rows(
 ) -> list[dict[str, object]]:
     """``old`` with its rows of ``groups`` at the sizes of ``new`` replaced by ``new``'s.
 
-    Rows keep the order of a whole run: by size, then each job and engine where it was
-    (an engine new to a job goes after that job's others).
+    Rows keep the order of a whole run: by size, then each job and engine where it was;
+    an engine new to a job goes after the engine it follows in ``new`` (or after the job's
+    others).
     """
     sizes = {row["size"] for row in new}
     kept = [r for r in old if not (r["size"] in sizes and str(r["group"]).split()[0] in groups)]
     order = list(dict.fromkeys((r["group"], r["engine"]) for r in old))
+    previous = None
     for key in dict.fromkeys((r["group"], r["engine"]) for r in new):
         if key not in order:
-            same_job = [i for i, known in enumerate(order) if known[0] == key[0]]
-            order.insert(same_job[-1] + 1 if same_job else len(order), key)
+            if previous is not None and previous[0] == key[0]:
+                order.insert(order.index(previous) + 1, key)
+            else:
+                same_job = [i for i, known in enumerate(order) if known[0] == key[0]]
+                order.insert(same_job[-1] + 1 if same_job else len(order), key)
+        previous = key
     rank = {key: index for index, key in enumerate(order)}
     return sorted([*kept, *new],
                   key=lambda r: (int(r["size"]), rank[(r["group"], r["engine"])]))  # type: ignore[call-overload]

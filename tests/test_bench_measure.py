@@ -112,11 +112,12 @@ def test_a_re_run_job_replaces_its_rows_at_its_sizes_and_keeps_the_order() -> No
            for group, engine in (("parse", "rdflib"), ("validate", "kg validate"),
                                  ("validate", "pyshacl"), ("export turtle", "kg export"))]
     new = [_row(size, "validate", engine, 2.0) for size in (1, 10)
-           for engine in ("kg validate", "pyshacl", "Jena SHACL")]
+           for engine in ("kg validate", "kg validate --engine pyshacl", "pyshacl", "Jena SHACL")]
     merged = merge_rows(old, new, ["validate"])
     assert [(r["size"], r["group"], r["engine"], r["seconds"]) for r in merged] == [
         *[(size, group, engine, seconds) for size in (1, 10) for group, engine, seconds in (
             ("parse", "rdflib", 1.0), ("validate", "kg validate", 2.0),
+            ("validate", "kg validate --engine pyshacl", 2.0),
             ("validate", "pyshacl", 2.0), ("validate", "Jena SHACL", 2.0),
             ("export turtle", "kg export", 1.0))],
         (100, "parse", "rdflib", 1.0), (100, "validate", "kg validate", 1.0),
