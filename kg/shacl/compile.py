@@ -183,7 +183,10 @@ class _Compiler:
             if self.deactivated(constraint):
                 continue
             sparql = read_sparql_constraint(g, constraint, path_text)
-            query = f"SELECT * WHERE {{ {targets} {{ {sparql.text} }} }}"
+            if sparql.per_focus:  # the focus nodes first, then the query once for each
+                query = f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} }}"
+            else:
+                query = f"SELECT * WHERE {{ {targets} {{ {sparql.text} }} }}"
             yield Check(
                 shape, SH.SPARQLConstraintComponent, query, severity, messages, path, sparql
             )

@@ -64,24 +64,50 @@ def run_checks(store: pyoxigraph.Store, checks: tuple[Check, ...]) -> list[Shacl
 
 
 def _run(store: pyoxigraph.Store, check: Check) -> Iterator[ShaclResult]:
-    prefixes = check.sparql.prefixes if check.sparql is not None else None
-    try:
-        solutions = store.query(check.query, prefixes=prefixes, use_default_graph_as_union=True)
-    except SyntaxError as error:
-        raise Unsupported(f"the store refuses a query ({error})") from None
-    except OSError as error:
-        raise ValidationSetupError(f"{_name(check)}: {error}") from None
-    if not isinstance(solutions, pyoxigraph.QuerySolutions):
-        raise Unsupported("a check that is not a SELECT query")
-    names = [variable.value for variable in solutions.variables]
+    if check.sparql is not None and check.sparql.per_focus:
+        rows = _rows_per_focus(store, check)
+    else:
+        rows = _rows(store, check.query, check, {})
     seen: set[tuple[Node | None, ...]] = set()
-    for solution in solutions:
-        row = {name: to_rdflib(solution[name]) for name in names}
-        key = tuple(row.values())
+    for row in rows:
+        key = tuple(row.items())  # type: ignore[arg-type]
         if key in seen:  # pyshacl reports a repeated row of a SPARQL constraint once
             continue
         seen.add(key)
         yield _result(check, row)
+
+
+def _rows_per_focus(store: pyoxigraph.Store, check: Check) -> Iterator[dict[str, Node | None]]:
+    assert check.sparql is not None
+    this = pyoxigraph.Variable("this")
+    for focus_row in list(_rows(store, check.query, check, {})):
+        focus = focus_row["this"]
+        assert focus is not None
+        for row in _rows(store, check.sparql.text, check, {this: to_oxigraph(focus)}):
+            row["this"] = focus
+            yield row
+
+
+def _rows(
+    store: pyoxigraph.Store, query: str, check: Check, substitutions: dict
+) -> Iterator[dict[str, Node | None]]:
+    prefixes = check.sparql.prefixes if check.sparql is not None else None
+    try:
+        solutions = store.query(
+            query,
+            prefixes=prefixes,
+            substitutions=substitutions,
+            use_default_graph_as_union=True,
+        )
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise Unsupported("a check that is not a SELECT query")
+        names = [variable.value for variable in solutions.variables]
+        for solution in solutions:
+            yield {name: to_rdflib(solution[name]) for name in names}
+    except (SyntaxError, RuntimeError) as error:
+        raise Unsupported(f"the store refuses a query of {_name(check)} ({error})") from None
+    except OSError as error:
+        raise ValidationSetupError(f"{_name(check)}: {error}") from None
 
 
 def _result(check: Check, row: dict[str, Node | None]) -> ShaclResult:

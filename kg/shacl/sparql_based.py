@@ -50,6 +50,9 @@ class SparqlConstraint:
     prefixes: dict[str, str]
     messages: tuple[Node, ...]
     variables: tuple[str, ...]  # what it projects
+    # Run once per focus node, ``$this`` substituted (SEP-0007): for a query that declares
+    # its own prefixes or binds ``$this`` late, where one run over all nodes would differ.
+    per_focus: bool = False
 
 
 def read_sparql_constraint(
@@ -73,15 +76,20 @@ def read_sparql_constraint(
     for name in ("currentShape", "shapesGraph"):
         if Variable(name) in _variables_of(query.algebra):
             raise Unsupported(f"${name} in {constraint.n3()}")
-    _check_pre_binding(query.algebra["p"])
-    if THIS not in _certain(query.algebra["p"]):
-        raise Unsupported(f"$this is not bound by the patterns of {constraint.n3()}")
+    try:
+        _check_pre_binding(query.algebra["p"])
+        if THIS not in _certain(query.algebra["p"]):
+            raise _LateBinding(f"$this is not bound by the patterns of {constraint.n3()}")
+        per_focus = _declares_prefixes(text)
+    except _LateBinding:
+        per_focus = True
     return SparqlConstraint(
         node=constraint,
         text=text,
         prefixes=prefixes,
         messages=tuple(shapes.objects(constraint, SH.message)),
         variables=variables,
+        per_focus=per_focus,
     )
 
 
@@ -112,6 +120,18 @@ def _algebra(text: str) -> Any:
         return prepareQuery(text)
     except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
         raise Unsupported(f"a query the parser refuses: {error}") from None
+
+
+class _LateBinding(Unsupported):
+    """``$this`` used where a free variable would not give the pre-bound rows."""
+
+
+def _declares_prefixes(text: str) -> bool:
+    # A query with its own PREFIX or BASE cannot be nested in another as a subquery.
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    prologue = parseQuery(text)[0]
+    return len(prologue) > 0
 
 
 def _variables_of(node: Any) -> set[Variable]:
@@ -164,14 +184,14 @@ def _check_pre_binding(node: Any) -> None:
         _check_pre_binding(node["p2"])
         mentioned = THIS in _variables_of(node["p2"]) or THIS in _variables_of(node.get("expr"))
         if mentioned and THIS not in _certain(node["p1"]):
-            raise Unsupported("$this used in an OPTIONAL before it is bound")
+            raise _LateBinding("$this used in an OPTIONAL before it is bound")
         return
     if name in {"Filter", "Extend"}:
         _check_pre_binding(node["p"])
         if name == "Extend" and node["var"] == THIS:
             raise Unsupported("$this assigned by BIND")
         if THIS in _variables_of(node["expr"]) and THIS not in _certain(node["p"]):
-            raise Unsupported(f"$this used in a {name} before it is bound")
+            raise _LateBinding(f"$this used in a {name} before it is bound")
         return
     if name in {"Project", "Distinct", "Reduced"}:
         _check_pre_binding(node["p"])
