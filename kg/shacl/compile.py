@@ -168,14 +168,21 @@ class _Compiler:
         severity = severity if isinstance(severity, URIRef) else SH.Violation
         messages = tuple(g.objects(shape, SH.message))
         path = self.path(shape)
-        targets = f"{{ SELECT DISTINCT ?this WHERE {{ {focus('?this')} }} }}"
+        # A property shape below a property shape has a focus node for each value node
+        # of each of its parent's focus nodes: the parents are kept, as SHACL counts them.
+        parents = " ".join(
+            f"?kg_parent{depth}"
+            for depth in range(1, len(seen) + 1)
+            if self.path(seen[depth - 1]) is not None
+        )
+        targets = f"{{ SELECT DISTINCT ?this {parents} WHERE {{ {focus('?this')} }} }}"
         for pattern in self.constraints(shape, "?this"):
             renamed = [
                 f"({var} AS {alias})"
                 for var, alias in ((pattern.value, "?value"), (pattern.path, "?path"))
                 if var is not None
             ]
-            projected = " ".join(["?this", *renamed, *pattern.distinct])
+            projected = " ".join(["?this", parents, *renamed, *pattern.distinct])
             query = f"SELECT DISTINCT {projected} WHERE {{ {targets} {pattern.text} }}"
             yield Check(shape, pattern.component, query, severity, messages, path)
         path_text = sparql_path(g, path) if path is not None else None
@@ -184,7 +191,7 @@ class _Compiler:
                 continue
             sparql = read_sparql_constraint(g, constraint, path_text)
             if sparql.per_focus:  # the focus nodes first, then the query once for each
-                query = f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} }}"
+                query = f"SELECT DISTINCT ?this {parents} WHERE {{ {focus('?this')} }}"
             else:
                 query = f"SELECT * WHERE {{ {targets} {{ {sparql.text} }} }}"
             yield Check(
@@ -194,15 +201,11 @@ class _Compiler:
             if self.deactivated(child):
                 continue
             child_focus = (
-                focus if path_text is None else partial(self.value_focus, focus, path_text)
+                focus
+                if path_text is None
+                else partial(_value_focus, focus, path_text, f"?kg_parent{len(seen) + 1}")
             )
             yield from self.checks_of(child, child_focus, (*seen, shape))
-
-    def value_focus(self, focus: Focus, path_text: str, var: str) -> str:
-        parent = self.fresh("parent")
-        return (
-            f"{{ SELECT DISTINCT {var} WHERE {{ {focus(parent)} {parent} {path_text} {var} . }} }}"
-        )
 
     # -- what a shape is -------------------------------------------------------------
 
@@ -325,7 +328,8 @@ class _Compiler:
             )
         yield from self.cardinality(shape, focus)
         unique = g.value(shape, SH.uniqueLang)
-        if isinstance(unique, Literal) and unique.value is True and self.path(shape) is not None:
+        # Only the literal true turns it on (the suite's uniqueLang-002: not "1"^^xsd:boolean).
+        if unique == Literal(True) and str(unique) == "true" and self.path(shape) is not None:
             path = sparql_path(g, self.path(shape))  # type: ignore[arg-type]
             a, b = self.fresh("a"), self.fresh("b")
             language = self.fresh("language")
@@ -540,3 +544,8 @@ def _focus_pattern(shapes: Graph, shape: Node, var: str) -> str:
     branches += [f"{var} {p.n3()} [] ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
     branches += [f"[] {p.n3()} {var} ." for p in shapes.objects(shape, SH.targetObjectsOf)]
     return " UNION ".join(f"{{ {branch} }}" for branch in branches)
+
+
+def _value_focus(focus: Focus, path_text: str, parent: str, var: str) -> str:
+    """Bind ``var`` to each value node of each focus node (``parent``) of a property shape."""
+    return f"{focus(parent)} {parent} {path_text} {var} ."
