@@ -33,12 +33,26 @@ class FastRun:
     unsupported: str | None  # why pyshacl must validate these shapes instead
 
 
+# Compiling parses each SHACL-SPARQL query with rdflib, a few hundredths of a second each;
+# a shapes graph validated again (a test's fixtures, a server) is compiled once.
+_PLANS: dict[frozenset[tuple[Node, Node, Node]], FastRun] = {}
+_PLANS_KEPT = 8
+
+
 def plan(shapes: Graph) -> FastRun:
     """Compile ``shapes``; a shapes graph the compiler cannot take is named as such."""
+    key = frozenset(shapes)
+    found = _PLANS.get(key)
+    if found is not None:
+        return found
     try:
-        return FastRun(tuple(compile_shapes(shapes)), None)
+        found = FastRun(tuple(compile_shapes(shapes)), None)
     except Unsupported as why:
-        return FastRun((), str(why))
+        found = FastRun((), str(why))
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[key] = found
+    return found
 
 
 def validate_on_store(data: OxigraphBackedGraph, shapes: Graph) -> list[ShaclResult]:
