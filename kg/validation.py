@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.catalogue import QueryFile, read_query_file
-from kg.engines import OxigraphBackedGraph, select
+from kg.engines import OxigraphBackedGraph, select, to_oxigraph, to_rdflib
 from kg.errors import InputFileError, ValidationSetupError
 from kg.literal_checks import IllTypedLiteral, ill_typed_literals
 from kg.literal_positions import LocatedLiteral, locate, quiet_literal_conversion_warnings
@@ -131,16 +131,22 @@ def validate(
         else:
             engine_used = "oxigraph"
         counts = {graph_name: _count(store, graph_name) for graph_name in chosen}
-        sentences = _sentence_index(store, _source_lines(source_text_path))
+        checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
+        answers = [(check, *_ask_check(store, check)) for check in checks]
+        # Sentences are looked up for the nodes reported only: at scale, the index of
+        # every node would cost more than the checks.
+        reported = {result.focus for result in results}
+        reported |= {found.subject for found in ill_typed}
+        reported |= {row[0] for _, _, rows in answers for row in rows if row and row[0] is not None}
+        sentences = _sentence_index(store, _source_lines(source_text_path), reported)
         violations = sorted(
             (_shacl_violation(shapes, result, sentences, prefixes) for result in results),
             key=lambda v: (v.focus_node, v.shape, v.constraint, v.path or ""),
         )
         located = locate(ill_typed, all_paths)
         violations = _with_ill_typed_literals(violations, located, sentences, prefixes)
-    checks = _quality_checks(Path(qc_dir) if qc_dir is not None else resources.qc_dir())
-    for check in checks:
-        violations += _run_check(store, check, sentences, prefixes)
+    for check, columns, rows in answers:
+        violations += _check_violations(check, columns, rows, sentences, prefixes)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         data_triples=counts[DATA_GRAPH] + counts[LINKS_GRAPH],
@@ -344,13 +350,22 @@ def _check_name(check: QueryFile) -> str:
     return check.name.removesuffix(QC_SUFFIX)
 
 
-def _run_check(
-    store: pyoxigraph.Store, check: QueryFile, sentences: Sentences, prefixes: Mapping[str, str]
-) -> list[Violation]:
+def _ask_check(
+    store: pyoxigraph.Store, check: QueryFile
+) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
     try:
-        columns, rows = select(store, check.text)
+        return select(store, check.text)
     except (SyntaxError, TypeError) as error:
         raise ValidationSetupError(f"{check.path}: {error}") from None
+
+
+def _check_violations(
+    check: QueryFile,
+    columns: tuple[str, ...],
+    rows: list[tuple[Node | None, ...]],
+    sentences: Sentences,
+    prefixes: Mapping[str, str],
+) -> list[Violation]:
     violations = []
     for row in rows:
         # ODK convention: the first column is the offending node, the others are evidence.
@@ -397,21 +412,27 @@ SELECT DISTINCT ?node ?number ?text WHERE {
 
 
 def _sentence_index(
-    store: pyoxigraph.Store, lines: list[str] | None
+    store: pyoxigraph.Store, lines: list[str] | None, nodes: Iterable[Node]
 ) -> dict[Node, tuple[SourceSentence, ...]]:
-    """For each node the source speaks of, the sentences it comes from, in text order.
+    """For each of ``nodes`` the source speaks of, the sentences it comes from, in text order.
 
     A sentence's text is its ``sg:text`` or, failing that, its line of the source file.
     """
+    wanted = {to_oxigraph(node) for node in nodes}
+    if not wanted:
+        return {}
     found: dict[Node, dict[int, str | None]] = {}
-    for node, number, text in select(store, _SENTENCES_QUERY)[1]:
+    for solution in store.query(_SENTENCES_QUERY, use_default_graph_as_union=True):
+        if solution["node"] not in wanted:
+            continue
+        node, number, text = (to_rdflib(solution[name]) for name in ("node", "number", "text"))
         try:
-            line = int(number)
+            line = int(number)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             continue  # a malformed line number is for the shapes to report
         if text is None and lines is not None and 0 < line <= len(lines):
             text = lines[line - 1]
-        known = found.setdefault(node, {})
+        known = found.setdefault(node, {})  # type: ignore[arg-type]
         if known.get(line) is None:
             known[line] = str(text) if text is not None else None
     return {
