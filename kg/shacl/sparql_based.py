@@ -69,7 +69,7 @@ def read_sparql_constraint(
         text = text.replace("$PATH", path_text)
     prefixes = _prefixes(shapes, constraint)
     declared = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in prefixes.items())
-    query = _algebra(declared + text)
+    query, own_prologue = _algebra(declared + text, len(prefixes))
     variables = tuple(str(v) for v in query.algebra.get("PV", ()))
     if "this" not in variables:
         raise Unsupported(f"{constraint.n3()} does not select $this")
@@ -80,7 +80,8 @@ def read_sparql_constraint(
         _check_pre_binding(query.algebra["p"])
         if THIS not in _certain(query.algebra["p"]):
             raise _LateBinding(f"$this is not bound by the patterns of {constraint.n3()}")
-        per_focus = _declares_prefixes(text)
+        # A query with its own PREFIX or BASE cannot be nested in another as a subquery.
+        per_focus = own_prologue
     except _LateBinding:
         per_focus = True
     return SparqlConstraint(
@@ -112,26 +113,25 @@ def _prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
     return found
 
 
-def _algebra(text: str) -> Any:
+def _algebra(text: str, declared: int) -> tuple[Any, bool]:
+    """The query's algebra, and whether it declares prefixes or a base of its own.
+
+    ``declared`` is how many PREFIX lines were put before it. The text is parsed once:
+    parsing is most of the cost of compiling a shapes graph.
+    """
     from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        return prepareQuery(text)
+        parsed = parseQuery(text)
+        return translateQuery(parsed), len(parsed[0]) > declared
     except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
         raise Unsupported(f"a query the parser refuses: {error}") from None
 
 
 class _LateBinding(Unsupported):
     """``$this`` used where a free variable would not give the pre-bound rows."""
-
-
-def _declares_prefixes(text: str) -> bool:
-    # A query with its own PREFIX or BASE cannot be nested in another as a subquery.
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    prologue = parseQuery(text)[0]
-    return len(prologue) > 0
 
 
 def _variables_of(node: Any) -> set[Variable]:
