@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pyoxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -30,6 +29,7 @@ from kg.shacl import ENGINES, ShaclResult
 from kg.shacl.data import load_for_validation
 from kg.shacl.errors import Unsupported
 from kg.shacl.fast import plan, run_checks
+from kg.shacl.paths import path_text
 from kg.shacl.reference import validate_with_pyshacl
 
 __all__ = ["SourceSentence", "ValidationReport", "Violation", "validate"]
@@ -311,23 +311,10 @@ def _shape_name(shapes: Graph, shape: Node | None, prefixes: Mapping[str, str]) 
 
 def _path_text(graph: Graph, path: Node, prefixes: Mapping[str, str]) -> str:
     """A SHACL property path in SPARQL property-path syntax (``^sg:p``, ``sg:a/sg:b``)."""
-    if not isinstance(path, BNode):
-        return _show(path, prefixes)
-    if (inverse := graph.value(path, SH.inversePath)) is not None:
-        return f"^{_path_text(graph, inverse, prefixes)}"
-    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
-        options = (_path_text(graph, p, prefixes) for p in Collection(graph, alternatives))
-        return "(" + "|".join(options) + ")"
-    for predicate, suffix in (
-        (SH.zeroOrMorePath, "*"),
-        (SH.oneOrMorePath, "+"),
-        (SH.zeroOrOnePath, "?"),
-    ):
-        if (inner := graph.value(path, predicate)) is not None:
-            return f"({_path_text(graph, inner, prefixes)}){suffix}"
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, p, prefixes) for p in Collection(graph, path))
-    return _show(path, prefixes)
+    try:
+        return path_text(graph, path, lambda term: _show(term, prefixes))
+    except Unsupported:
+        return _show(path, prefixes)  # not a path SHACL knows: the node as it is
 
 
 def _count_shapes(shapes: Graph) -> int:

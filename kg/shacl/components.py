@@ -18,12 +18,11 @@ from itertools import count
 from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg.shacl.errors import Unsupported
-from kg.shacl.paths import sparql_path
+from kg.shacl.paths import list_members, sparql_path
 
 __all__ = ["TYPE_OF", "ComponentCompiler", "Pattern"]
 
@@ -162,7 +161,7 @@ class ComponentCompiler:
         return int(value.value)
 
     def members(self, node: Node) -> list[Node]:
-        return list(Collection(self.shapes, node))
+        return list(list_members(self.shapes, node))
 
     def check_known(self, shape: Node) -> None:
         for parameter in set(self.shapes.predicates(shape)):

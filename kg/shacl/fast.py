@@ -129,24 +129,11 @@ def _result(check: Check, row: dict[str, Node | None]) -> ShaclResult:
     assert focus is not None  # every check projects ?this, bound by the focus nodes
     path = row.get("path") or check.path
     value = row.get("value")
-    if check.sparql is None:
-        return ShaclResult(
-            focus,
-            path,
-            value,
-            check.shape,
-            check.component,
-            check.severity,
-            frozenset(check.messages),
-        )
-    if value is None and check.path is None:
-        value = focus  # a node shape's SPARQL result without ?value reports the focus node
-    bound = {name: term for name, term in row.items() if term is not None}
-    bound.update(this=focus, **({"value": value} if value is not None else {}))
-    if row.get("path") is not None:
-        bound["path"] = row["path"]  # type: ignore[assignment]
-    messages = {format_message(m, bound) for m in check.sparql.messages if m not in check.messages}
-    messages |= {format_message(m, bound) for m in check.messages}
+    messages = frozenset(check.messages)
+    if check.sparql is not None:
+        if value is None and check.path is None:
+            value = focus  # a node shape's SPARQL result without ?value reports its focus
+        messages = _sparql_messages(check, row, focus, value)
     return ShaclResult(
         focus,
         path,
@@ -154,9 +141,23 @@ def _result(check: Check, row: dict[str, Node | None]) -> ShaclResult:
         check.shape,
         check.component,
         check.severity,
-        frozenset(messages),
-        check.sparql.node,
+        messages,
+        check.sparql.node if check.sparql is not None else None,
     )
+
+
+def _sparql_messages(
+    check: Check, row: dict[str, Node | None], focus: Node, value: Node | None
+) -> frozenset[Node]:
+    """The constraint's and the shape's messages with the row's values, as pyshacl writes
+    them: ``{?name}`` filled in, the language tag dropped."""
+    assert check.sparql is not None
+    bound = {name: term for name, term in row.items() if term is not None}
+    bound["this"] = focus
+    if value is not None:
+        bound["value"] = value
+    own = [m for m in check.sparql.messages if m not in check.messages]
+    return frozenset(format_message(m, bound) for m in (*own, *check.messages))
 
 
 def _name(check: Check) -> str:

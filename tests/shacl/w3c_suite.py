@@ -30,6 +30,8 @@ from rdflib.term import Node
 
 from kg.literal_positions import quiet_literal_conversion_warnings
 from kg.shacl import ShaclResult
+from kg.shacl.errors import Unsupported
+from kg.shacl.paths import path_text
 
 __all__ = [
     "BLANK",
@@ -202,38 +204,13 @@ def _text(node: Node) -> str:
     return BLANK if isinstance(node, BNode) else node.n3()
 
 
-def _path_text(graph: Graph, path: Node, depth: int = 0) -> str:
-    """A SHACL path in SPARQL property-path syntax (``^<p>``, ``<a>/<b>``, ``(<p>)*``).
+def _path_text(graph: Graph, path: Node) -> str:
+    """A SHACL path in SPARQL property-path syntax, a blank node that is no path as BLANK.
 
     A list is read as a sequence before anything else the same node says: the suite's
     "strange" paths, a list that is also an sh:inversePath, expect the sequence.
     """
-    if not isinstance(path, BNode) or depth > 50:
-        return _text(path)
-    inner = depth + 1
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, step, inner) for step in _members(graph, path))
-    if (inverse := graph.value(path, SH.inversePath)) is not None:
-        return f"^{_path_text(graph, inverse, inner)}"
-    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
-        options = (_path_text(graph, option, inner) for option in _members(graph, alternatives))
-        return "(" + "|".join(options) + ")"
-    for predicate, suffix in (
-        (SH.zeroOrMorePath, "*"),
-        (SH.oneOrMorePath, "+"),
-        (SH.zeroOrOnePath, "?"),
-    ):
-        if (repeated := graph.value(path, predicate)) is not None:
-            return f"({_path_text(graph, repeated, inner)}){suffix}"
-    return BLANK
-
-
-def _members(graph: Graph, head: Node) -> Iterator[Node]:
-    seen: set[Node] = set()
-    while head != RDF.nil and head not in seen:
-        seen.add(head)
-        first = graph.value(head, RDF.first)
-        if first is None:
-            return
-        yield first
-        head = graph.value(head, RDF.rest)  # type: ignore[assignment]
+    try:
+        return path_text(graph, path, _text)
+    except Unsupported:
+        return BLANK
