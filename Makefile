@@ -7,7 +7,8 @@
 #               Graphviz's dot: apt-get install graphviz)
 # make bench-serve  kg serve against an Oxigraph server over HTTP: throughput, p50/p99
 # make bench  cost of every job at 1, 10, 100 and 1000 copies of the graph, and the
-#             peers side by side: regenerates bench/RESULTS.md (45 to 60 minutes)
+#             peers side by side: regenerates bench/RESULTS.md (45 to 60 minutes);
+#             .venv/bin/python -m bench --only validate re-runs the validation section alone
 # Each target creates .venv with python3.11 when it is missing. A stamp per install
 # keeps pip from running again until pyproject.toml changes.
 
