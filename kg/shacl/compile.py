@@ -102,7 +102,7 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 
     Raises Unsupported (naming what) if any shape needs something not compiled here.
     """
-    if shapes.value(None, SH.target) is not None:
+    if (None, SH.target, None) in shapes:
         raise Unsupported("sh:target (SHACL-AF custom targets)")
     if shapes.value(None, RDF.type, SH.ConstraintComponent) is not None:
         raise Unsupported("a constraint component declared in the shapes (SHACL-SPARQL)")

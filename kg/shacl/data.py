@@ -89,7 +89,13 @@ def rewritten_literals(literals: Iterable[pyoxigraph.Literal]) -> tuple[Literal,
     # Two written forms of one value of one subject are one triple in the store; every
     # probe has its own subject, so a literal is missing only if the store refused it.
     changed += [ordered[i] for i in range(len(ordered)) if i not in stored]
-    return tuple(sorted({to_rdflib(literal) for literal in changed}, key=str))  # type: ignore[misc]
+    # As written: rdflib would put "01"^^xsd:integer in its canonical form too.
+    written = {_as_written(literal) for literal in changed}
+    return tuple(sorted(written, key=lambda literal: (str(literal), str(literal.datatype))))
+
+
+def _as_written(literal: pyoxigraph.Literal) -> Literal:
+    return Literal(literal.value, datatype=URIRef(literal.datatype.value), normalize=False)
 
 
 def _ill_typed(
