@@ -11,7 +11,6 @@ copies of the shipped graph with violations planted at random (tests/shacl/plant
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -66,10 +65,6 @@ def loaded(data: Sequence[Path], links: Sequence[Path] = ()) -> OxigraphBackedGr
     return graph
 
 
-def fast_engine_present() -> bool:
-    return importlib.util.find_spec("kg.shacl.fast") is not None
-
-
 def compare(data: OxigraphBackedGraph, planted: Sequence[Plant] = ()) -> None:
     """The fast engine and pyshacl give the same results on ``data``; pyshacl reports
     each of the ``planted`` violations.
@@ -78,15 +73,9 @@ def compare(data: OxigraphBackedGraph, planted: Sequence[Plant] = ()) -> None:
     in the graph, the fast engine has not seen it.
     """
     with quiet_literal_conversion_warnings():
-        fast = (
-            Counter(validate_shacl(data, shapes(), engine="oxigraph"))
-            if fast_engine_present()
-            else None
-        )
+        fast = Counter(validate_shacl(data, shapes(), engine="oxigraph"))
         reference = Counter(validate_shacl(data, shapes(), engine="pyshacl"))
     assert_reported(planted, reference)
-    if fast is None:
-        pytest.skip("the fast engine (kg/shacl/fast.py) is not there yet: pyshacl checked alone")
     assert_same(fast, reference)
 
 
@@ -197,9 +186,8 @@ def test_engines_agree_on_fixture(
     request: pytest.FixtureRequest, data: tuple[Path, ...], links: tuple[Path, ...]
 ) -> None:
     graph = loaded(data, links)
-    if fast_engine_present():
-        handed_over = request.node.callspec.id in HANDED_TO_PYSHACL
-        assert answered_by_the_store(graph) != handed_over, "which engine answers has changed"
+    handed_over = request.node.callspec.id in HANDED_TO_PYSHACL
+    assert answered_by_the_store(graph) != handed_over, "which engine answers has changed"
     compare(graph)
 
 
@@ -262,9 +250,8 @@ def one_plant_of_each_kind() -> list[Plant]:
 def test_engines_agree_on_every_kind_of_violation_at_once() -> None:
     planted = one_plant_of_each_kind()
     data = validated_copies(planted)
-    if fast_engine_present():
-        # Else the comparison would be pyshacl's against itself.
-        assert answered_by_the_store(data), "the fast engine hands the planted copies to pyshacl"
+    # Else the comparison would be pyshacl's against itself.
+    assert answered_by_the_store(data), "the fast engine hands the planted copies to pyshacl"
     compare(data, planted)
 
 

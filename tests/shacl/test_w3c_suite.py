@@ -27,8 +27,6 @@ a KgError (ValidationSetupError).
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 import pytest
 
 from kg.engines import OxigraphBackedGraph
@@ -107,8 +105,6 @@ def cases() -> list[object]:
 
 
 def _marks(engine: str, test: SuiteTest) -> list[pytest.MarkDecorator]:
-    if engine == "oxigraph" and find_spec("kg.shacl.fast") is None:
-        return [pytest.mark.skip(reason="the oxigraph engine, kg/shacl/fast.py, is not here yet")]
     reason = KNOWN_FAILURES.get((engine, test.name))
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
