@@ -70,9 +70,16 @@ def _start(processes: list[subprocess.Popen[str]], *args: str | Path) -> subproc
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a test run started in the background (a shell's `cmd &`)
+        # would otherwise pass on SIGINT ignored, and no Ctrl-C would reach kg.
+        preexec_fn=_default_sigint,
     )
     processes.append(process)
     return process
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -158,7 +165,11 @@ def test_ctrl_c_during_start_up_exits_130(
         if not script.exists():
             pytest.skip("the kg console script is not installed beside this interpreter")
         process = subprocess.Popen(
-            [str(script), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [str(script), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_default_sigint,
         )
         started.append(process)
     else:
