@@ -30,7 +30,7 @@ from kg.namespaces import (
 from kg.shacl import ENGINES, ShaclResult
 from kg.shacl.data import load_for_validation
 from kg.shacl.errors import Unsupported
-from kg.shacl.fast import plan, run_checks
+from kg.shacl.fast import handed_over, plan, run_checks
 from kg.shacl.paths import path_text
 from kg.shacl.reference import validate_with_pyshacl
 
@@ -175,13 +175,11 @@ class Answered(NamedTuple):
 def _run_fast(chosen: Parts, shapes: Graph, checks: Sequence[QueryFile]) -> Answered | str:
     """The fast engine's results, or the reason pyshacl must answer instead."""
     run = plan(shapes)
-    if run.unsupported is not None:
-        return f"the shapes use {run.unsupported}"
+    if (reason := handed_over(run, ())) is not None:
+        return reason  # known before the data is read
     data = load_for_validation(chosen)
-    if data.rewritten:
-        shown = ", ".join(literal.n3() for literal in data.rewritten[:3])
-        more = f" and {len(data.rewritten) - 3} more" if len(data.rewritten) > 3 else ""
-        return f"the store would rewrite literals as written ({shown}{more})"
+    if (reason := handed_over(run, data.rewritten)) is not None:
+        return reason
     try:
         results, answers = _beside_checks(
             data.oxigraph, checks, lambda: run_checks(data.oxigraph, run.checks)

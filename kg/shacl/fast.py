@@ -7,7 +7,7 @@ reason is kept so that ``kg validate`` can say which engine answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -22,7 +22,7 @@ from kg.shacl.errors import Unsupported
 from kg.shacl.results import ShaclResult
 from kg.shacl.sparql_based import format_message
 
-__all__ = ["FastRun", "plan", "run_checks", "validate_on_store"]
+__all__ = ["FastRun", "handed_over", "plan", "run_checks", "validate_on_store"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,23 @@ def plan(shapes: Graph) -> FastRun:
     return found
 
 
+def handed_over(run: FastRun, rewritten: Sequence[Literal]) -> str | None:
+    """Why pyshacl must validate instead: shapes beyond the compiler, or literals the store
+    keeps in another form than written (SHACL compares them as written); None if neither."""
+    if run.unsupported is not None:
+        return f"the shapes use {run.unsupported}"
+    if rewritten:
+        shown = ", ".join(literal.n3() for literal in rewritten[:3])
+        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
+        return f"the store would rewrite literals as written ({shown}{more})"
+    return None
+
+
 def validate_on_store(data: OxigraphBackedGraph, shapes: Graph) -> list[ShaclResult]:
-    """Validate with the fast engine, or with pyshacl where the shapes are beyond it."""
+    """Validate with the fast engine, or with pyshacl where it cannot answer."""
     run = plan(shapes)
     written = {to_oxigraph(o) for o in data.objects() if isinstance(o, Literal) and not o.language}
-    if run.unsupported is None and not rewritten_literals(written):
+    if handed_over(run, rewritten_literals(written)) is None:
         try:
             return run_checks(data.oxigraph, run.checks)
         except Unsupported:
@@ -119,9 +131,9 @@ def _rows(
         for solution in solutions:
             yield {name: to_rdflib(solution[name]) for name in names}
     except (SyntaxError, RuntimeError) as error:
-        raise Unsupported(f"the store refuses a query of {_name(check)} ({error})") from None
+        raise Unsupported(f"the store refuses a query of {check.shape.n3()} ({error})") from None
     except OSError as error:
-        raise ValidationSetupError(f"{_name(check)}: {error}") from None
+        raise ValidationSetupError(f"{check.shape.n3()}: {error}") from None
 
 
 def _result(check: Check, row: dict[str, Node | None]) -> ShaclResult:
@@ -158,7 +170,3 @@ def _sparql_messages(
         bound["value"] = value
     own = [m for m in check.sparql.messages if m not in check.messages]
     return frozenset(format_message(m, bound) for m in (*own, *check.messages))
-
-
-def _name(check: Check) -> str:
-    return check.shape.n3() if not isinstance(check.shape, Literal) else str(check.shape)
