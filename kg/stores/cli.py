@@ -22,6 +22,7 @@ from kg.cli_types import Seconds
 from kg.queries import ParameterValue, Result
 from kg.stores.presets import (
     DEFAULT_GRAPH_BASE,
+    DEFAULT_MAX_ANSWER_MB,
     DEFAULT_READ_TIMEOUT,
     PASSWORD_ENV_DEFAULT,
     PRESETS,
@@ -67,6 +68,7 @@ def store_target(
     user: str | None = None,
     password_env: str = PASSWORD_ENV_DEFAULT,
     environ: Mapping[str, str] | None = None,
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB,
 ) -> StoreTarget:
     """The store named by the command-line options; the password comes from the environment."""
     password = None
@@ -77,13 +79,13 @@ def store_target(
                 f"--user needs a password in the environment variable {password_env} "
                 "(--password-env), which is not set"
             )
-    return StoreTarget(endpoint, preset(store), graph_base, user, password)
+    return StoreTarget(endpoint, preset(store), graph_base, user, password, max_answer_mb)
 
 
 def store_options(
     *, required: bool, local_stores: Sequence[str] = ()
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add --endpoint, --store, --graph-base, --user, --password-env to a command.
+    """Add --endpoint, --store, --graph-base, --user, --password-env, --max-answer.
 
     The command receives them as one argument, ``store``: a StoreTarget, or None when
     --endpoint is optional and not given. A store of ``local_stores`` (a database in a
@@ -96,6 +98,7 @@ def store_options(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             endpoint = kwargs.pop("endpoint")
             store_name = kwargs.pop("store_name")
+            max_answer = kwargs.pop("max_answer_mb")
             options = {
                 "store": store_name or "generic",
                 "graph_base": kwargs.pop("graph_base"),
@@ -105,10 +108,10 @@ def store_options(
             if local_stores:
                 local = None
                 if store_name in local_stores:
-                    if endpoint is not None or options["user"] is not None:
+                    if endpoint is not None or options["user"] is not None or max_answer:
                         raise click.UsageError(
                             f"--store {store_name} is a directory (--location), "
-                            "it takes no --endpoint or --user"
+                            "it takes no --endpoint, --user or --max-answer"
                         )
                     local = LocalStore(store_name, options["graph_base"])
                 kwargs["local_store"] = local
@@ -116,11 +119,15 @@ def store_options(
                     return command(*args, store=None, **kwargs)
             target = None
             if endpoint is not None:
-                target = store_target(endpoint, **options)
+                target = store_target(
+                    endpoint, **options, max_answer_mb=max_answer or DEFAULT_MAX_ANSWER_MB
+                )
             elif required:
                 raise click.UsageError("Missing option '--endpoint'.")
             elif store_name is not None or options["graph_base"] or options["user"]:
                 raise click.UsageError("--store, --graph-base and --user need --endpoint")
+            elif max_answer is not None:
+                raise click.UsageError("--max-answer needs --endpoint")
             return command(*args, store=target, **kwargs)
 
         decorators = [
@@ -161,6 +168,15 @@ def store_options(
                 show_default=True,
                 help="Environment variable holding the password for --user.",
             ),
+            click.option(
+                "--max-answer",
+                "max_answer_mb",
+                type=click.IntRange(min=1),
+                default=None,
+                metavar="MB",
+                help="The largest answer read from the store, in megabytes once decoded; a "
+                f"larger one stops the command (exit status 3). Default: {DEFAULT_MAX_ANSWER_MB}.",
+            ),
         ]
         for decorator in reversed(decorators):
             wrapper = decorator(wrapper)
@@ -198,7 +214,8 @@ def store_options(
     default=DEFAULT_READ_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="How long each request may wait for the store to answer before the load fails.",
+    help="How long each request may take, from connecting to the last byte of the "
+    "store's answer, before the load fails.",
 )
 @click.option(
     "--location",
@@ -347,7 +364,7 @@ def render_load_report(report: LoadReport, target: StoreTarget) -> str:
 def store_query_runner(target: StoreTarget, timeout: float | None = None) -> Iterator[QueryRunner]:
     """``run(query, params)`` on the store, like ``kg.queries.run_query`` on a graph.
 
-    ``timeout`` (``kg query --timeout``) also bounds each wait for the store, a second
+    ``timeout`` (``kg query --timeout``) also bounds each request to the store, a second
     later than the command's own deadline so that the command reports the time-out,
     not a store failure. No time limit is sent to the store: Oxigraph's server takes
     none per request, and Virtuoso's ``timeout`` parameter answers what it found so far

@@ -29,6 +29,7 @@ from kg.errors import KgError
 
 __all__ = [
     "DEFAULT_GRAPH_BASE",
+    "DEFAULT_MAX_ANSWER_MB",
     "DEFAULT_READ_TIMEOUT",
     "PASSWORD_ENV_DEFAULT",
     "PRESETS",
@@ -51,6 +52,10 @@ PASSWORD_ENV_DEFAULT = "SIEGE626_STORE_PASSWORD"
 # Seconds a request waits for a store to take it or to answer: long, because a store may
 # take minutes to apply a large update; kg load --read-timeout lowers or raises it.
 DEFAULT_READ_TIMEOUT = 600.0
+# The largest answer read from a store, in megabytes (10**6 bytes) once decoded: far above
+# any answer about this graph, far below what would exhaust memory once parsed (a JSON
+# answer takes several times its size as Python objects); kg --max-answer changes it.
+DEFAULT_MAX_ANSWER_MB = 100
 
 
 class StoreError(KgError):
@@ -135,6 +140,7 @@ class StoreTarget:
     """One store as the user named it, with the graph IRIs the parts go to.
 
     The password never appears in ``repr`` and is sent only in an Authorization header.
+    ``max_answer_mb`` is the largest answer read from the store (decoded megabytes).
     """
 
     endpoint: str
@@ -142,6 +148,7 @@ class StoreTarget:
     graph_base: str | None = None
     user: str | None = None
     password: str | None = field(default=None, repr=False)
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB
 
     def __post_init__(self) -> None:
         try:
@@ -161,6 +168,12 @@ class StoreTarget:
             raise StoreOptionError(f"--graph-base is not an absolute IRI: {self.graph_base!r}")
         if (self.user is None) != (self.password is None):
             raise StoreOptionError("a user needs a password and a password a user")
+        if self.max_answer_mb < 1:
+            raise StoreOptionError("--max-answer must be at least 1 (megabyte)")
+
+    @property
+    def max_answer_bytes(self) -> int:
+        return self.max_answer_mb * 1_000_000
 
     @property
     def base(self) -> str:

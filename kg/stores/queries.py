@@ -79,10 +79,15 @@ def run_query_on_store(
         return read_json_results(
             document, form, client.target.store.quirks, boolean_columns(prepared)
         )
-    response = client.query(text, dataset, accept=N_TRIPLES)
+    answer = client.query(text, dataset, accept=N_TRIPLES)
+    try:
+        # In the charset the answer names; N-Triples is UTF-8 where it names none.
+        document = answer.content.decode(answer.charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        raise StoreError(f"the store answered {form} with text that is not UTF-8") from None
     built = Graph()
     try:
-        built.parse(data=response.text, format="nt")
+        built.parse(data=document, format="nt")
     except Exception as error:  # rdflib raises several unrelated types for bad N-Triples
         raise StoreError(f"the store answered {form} with malformed N-Triples: {error}") from None
     triples = tuple(sorted(built, key=lambda triple: tuple(t.n3() for t in triple)))

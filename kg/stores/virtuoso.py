@@ -27,6 +27,8 @@ same term), so ``"x"`` and ``"x"^^xsd:string`` compare equal.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -49,6 +51,8 @@ _WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 # so that a reader of the store sees what it is. Only the loader writes it, only here.
 WKT_STAND_IN = "urn:siege626:virtuoso:wktLiteral"
 _STORED_AS_WKT = frozenset({_VIRTUOSO_GEOMETRY, WKT_STAND_IN})
+# Characters no IRI holds (RFC 3987): controls, space, <>"{}|\^`, bidi formatting.
+_NOT_IN_IRI = re.compile('[\x00-\x20<>"{}|\\\\^`\x7f-\x9f\u200e\u200f\u202a-\u202e]')
 
 
 def for_virtuoso(term: Node) -> Node:
@@ -81,10 +85,18 @@ def read_json_results(
     results = document.get("results")
     if not isinstance(head, dict) or not isinstance(results, dict):
         raise StoreError("malformed SPARQL JSON results: no head or results member")
-    columns = tuple(str(name) for name in head.get("vars", []))
+    names = head.get("vars", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise StoreError("malformed SPARQL JSON results: head.vars is not a list of names")
+    columns = tuple(names)
+    bindings = results.get("bindings", [])
+    if not isinstance(bindings, list):
+        raise StoreError("malformed SPARQL JSON results: results.bindings is not a list")
     booleans = frozenset(boolean_columns) if virtuoso else frozenset()
     rows = []
-    for binding in results.get("bindings", []):
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise StoreError("malformed SPARQL JSON results: a binding is not an object")
         row = []
         for column in columns:
             value = binding.get(column)
@@ -99,40 +111,79 @@ def read_json_results(
 def term_from_json(value: Mapping[str, Any], quirks: Iterable[str] = ()) -> Node:
     """One RDF term of a SPARQL JSON result binding."""
     virtuoso = VIRTUOSO in frozenset(quirks)
+    if not isinstance(value, Mapping):
+        raise StoreError("malformed SPARQL JSON term: not an object")
     kind = value.get("type")
     text = value.get("value")
     if not isinstance(text, str):
-        raise StoreError(f"malformed SPARQL JSON term: {dict(value)!r}")
+        raise StoreError(f"malformed SPARQL JSON term: no string value (type {_shown(kind)})")
     if kind == "uri":
-        return URIRef(text)
+        return _iri(text)
     if kind == "bnode":
         if virtuoso and text.startswith(_VIRTUOSO_BNODE_PREFIX):
             text = text[len(_VIRTUOSO_BNODE_PREFIX) :]
         return BNode(text)
     if kind == "literal" or (kind == "typed-literal" and virtuoso):
         language = value.get("xml:lang")
+        if language is not None and not isinstance(language, str):
+            raise StoreError("malformed SPARQL JSON term: a language tag that is not a string")
         if language:
-            return Literal(text, lang=language)
+            try:
+                return Literal(text, lang=language)
+            except (TypeError, ValueError):  # rdflib checks the tag's syntax (BCP 47)
+                raise StoreError(
+                    f"malformed SPARQL JSON term: the language tag {_shown(language)} "
+                    "is not a language tag"
+                ) from None
         datatype = value.get("datatype")
         if datatype is None or datatype == str(XSD.string):
             return Literal(text)
+        if not isinstance(datatype, str):
+            raise StoreError("malformed SPARQL JSON term: a datatype that is not a string")
         if virtuoso and datatype == str(XSD.boolean) and text in _BOOLEAN_WORDS:
             text = _BOOLEAN_WORDS[text]
         if virtuoso and datatype in _STORED_AS_WKT:
             datatype = _WKT_LITERAL
         # normalize=False keeps the store's lexical form: a change must stay visible.
-        return Literal(text, datatype=URIRef(datatype), normalize=False)
-    raise StoreError(f"unknown SPARQL JSON term type {kind!r}")
+        return Literal(text, datatype=_iri(datatype), normalize=False)
+    raise StoreError(f"unknown SPARQL JSON term type {_shown(kind)}")
+
+
+def _iri(text: str) -> URIRef:
+    """``text`` as an IRI, refused if it holds what no IRI holds (RFC 3987): rdflib would
+    only log a warning, and print the store's text on the way."""
+    if _NOT_IN_IRI.search(text):
+        raise StoreError(f"malformed SPARQL JSON term: {_shown(text)} is not an IRI")
+    return URIRef(text)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A short, printable rendering of a value the store sent, for a message."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif value is None or isinstance(value, bool | int | float):
+        text = json.dumps(value)
+    else:  # never repr an object: it may be nested deeper than repr can go
+        text = f"a JSON {'object' if isinstance(value, Mapping) else 'array'}"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _read_boolean(document: Mapping[str, Any], virtuoso: bool) -> Result:
     answer = document.get("boolean")
     if not isinstance(answer, bool) and virtuoso:
-        head = document.get("head", {})
-        bindings = document.get("results", {}).get("bindings", [])
-        if head.get("vars") == [_ASK_COLUMN] and len(bindings) <= 1:
+        head = document.get("head")
+        results = document.get("results")
+        bindings = results.get("bindings") if isinstance(results, dict) else None
+        if (
+            isinstance(head, dict)
+            and head.get("vars") == [_ASK_COLUMN]
+            and isinstance(bindings, list)
+            and len(bindings) <= 1
+        ):
             # No row when false; one row of 1 when true.
-            answer = bool(bindings) and bindings[0].get(_ASK_COLUMN, {}).get("value") == "1"
+            first = bindings[0] if bindings else {}
+            cell = first.get(_ASK_COLUMN) if isinstance(first, dict) else None
+            answer = bool(bindings) and isinstance(cell, dict) and cell.get("value") == "1"
     if not isinstance(answer, bool):
         raise StoreError("malformed SPARQL JSON results: an ASK query without a boolean")
     return Result("ASK", ("boolean",), ((Literal(answer),),), boolean=answer)
