@@ -8,7 +8,8 @@ Protocol. Each preset also says how a store must be handled:
   clears the graph and loads the new triples in two transactions, so it is never aimed
   at the target graph (see :mod:`kg.stores.loading`); update bodies are limited to 1 MiB.
 * ``virtuoso``: ``URL/sparql`` (or ``URL/sparql-auth`` with credentials),
-  ``URL/sparql-auth``, ``URL/sparql-graph-crud-auth?graph-uri=IRI``; HTTP Digest only.
+  ``URL/sparql-auth``, ``URL/sparql-graph-crud-auth?graph-uri=IRI``; HTTP Digest only
+  (a Basic challenge over http:// is refused: see :func:`basic_refusal`).
   INSERT DATA fails above 1,000 to 2,000 triples and refuses blank nodes; a Graph Store
   upload stores an ill-typed literal as 0; answers carry the quirks that
   :mod:`kg.stores.virtuoso` undoes.
@@ -19,6 +20,7 @@ Protocol. Each preset also says how a store must be handled:
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -39,6 +41,7 @@ __all__ = [
     "StorePreset",
     "StoreTarget",
     "TDB2_STORE",
+    "basic_refusal",
     "is_graph_base",
     "preset",
 ]
@@ -86,6 +89,8 @@ class StorePreset:
     update_bytes: int = 900_000
     # Names of the answer normalisations in kg.stores.virtuoso that apply to this store.
     quirks: frozenset[str] = field(default_factory=frozenset)
+    # The store asks for HTTP Digest only: a Basic challenge is not the store's own.
+    digest_only: bool = False
 
 
 PRESETS: dict[str, StorePreset] = {
@@ -107,6 +112,7 @@ PRESETS: dict[str, StorePreset] = {
         # "generated SQL text exceeded 10000 lines" from about 1,000 triples per request.
         update_triples=500,
         quirks=frozenset({"virtuoso"}),
+        digest_only=True,
     ),
     "fuseki": StorePreset(
         name="fuseki",
@@ -201,6 +207,41 @@ class StoreTarget:
     def dataset(self, parts: tuple[str, ...] | None = None) -> tuple[URIRef, ...]:
         """The graphs that make up the default graph of a query: every registered part."""
         return tuple(self.graph_for(part) for part in (parts or loading.PARTS))
+
+
+def basic_refusal(target: StoreTarget, url: str) -> str | None:
+    """Why ``target`` must not answer an HTTP Basic challenge from ``url``; None if it may.
+
+    Basic sends the password itself. Over https the channel protects it; over plain http
+    anyone on the path reads it, and a man in the middle may ask for Basic in place of the
+    Digest a store really asks for, just to read it. So over http:// Basic is refused for
+    a preset whose store asks for Digest only (the challenge cannot be that store's, on
+    any host), and for every preset when the host is not this machine's loopback, where
+    nobody is on the path.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return None
+    if target.store.digest_only:
+        return (
+            f"{url} asked for HTTP Basic, which would send the password in clear over "
+            f"http; the {target.store.name} store asks for Digest, so nothing was sent"
+        )
+    if not _is_loopback(parts.hostname or ""):
+        return (
+            f"{url} asked for HTTP Basic, which would send the password in clear over "
+            "http to another machine; nothing was sent (use an https:// endpoint)"
+        )
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: it may resolve anywhere
+        return False
 
 
 def is_graph_base(text: str) -> bool:

@@ -2,8 +2,9 @@
 
 Every request goes through :class:`StoreClient`, which turns transport failures and
 refusals into one-line :class:`~kg.stores.presets.StoreError` messages. Credentials are sent only
-in an Authorization header, Digest or Basic as the server's challenge asks; no message
-ever includes them.
+in an Authorization header, Digest or Basic as the server's challenge asks (Basic never
+in clear to another machine: :func:`~kg.stores.presets.basic_refusal`); no message ever
+includes them.
 
 A store is not trusted to end its answer: every request has one deadline over the whole
 exchange (connecting, sending, every byte of the answer), and the answer is read as it
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import httpx
@@ -32,6 +33,7 @@ from kg.stores.presets import (
     StoreError,
     StoreOptionError,
     StoreTarget,
+    basic_refusal,
 )
 
 __all__ = ["DEFAULT_READ_TIMEOUT", "ChallengeAuth", "StoreClient"]
@@ -51,14 +53,21 @@ class ChallengeAuth(httpx.Auth):
 
     The first request goes out without credentials; after the first challenge the scheme
     is remembered, so later requests (and large uploads) are sent once, authorised.
-    The challenge's body is never needed.
+    ``refuse_basic(url)`` says why a Basic challenge from ``url`` must not be answered
+    (StoreOptionError), or None. The challenge's body is never needed.
     """
 
     requires_request_body = True
 
-    def __init__(self, user: str, password: str) -> None:
+    def __init__(
+        self,
+        user: str,
+        password: str,
+        refuse_basic: Callable[[str], str | None] = lambda url: None,
+    ) -> None:
         self._basic = httpx.BasicAuth(user, password)
         self._digest = httpx.DigestAuth(user, password)
+        self._refuse_basic = refuse_basic
         self._scheme: str | None = None
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -82,6 +91,9 @@ class ChallengeAuth(httpx.Auth):
             except StopIteration:
                 pass
         elif challenge.startswith("basic"):
+            refusal = self._refuse_basic(str(request.url))
+            if refusal is not None:
+                raise StoreOptionError(refusal)
             self._scheme = "basic"
             yield from self._basic.auth_flow(request)
 
@@ -100,7 +112,9 @@ class StoreClient:
         self.read_timeout = read_timeout
         self._auth: ChallengeAuth | None = None
         if target.user is not None and target.password is not None:
-            self._auth = ChallengeAuth(target.user, target.password)
+            self._auth = ChallengeAuth(
+                target.user, target.password, lambda url: basic_refusal(target, url)
+            )
         self._timeout = httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT)
         # Made once: building it reads the certificate bundle.
         self._tls = httpx.create_ssl_context()

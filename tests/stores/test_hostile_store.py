@@ -2,8 +2,9 @@
 
 The server (http.server in a thread, started here) answers each path with one attack:
 an answer without end, a gzip bomb, bytes that trickle in, JSON of the wrong shape, a
-terminal's escape sequences. Every one must end the command with one line on stderr
-and its exit status, never a traceback, never the whole answer in memory.
+terminal's escape sequences, a Basic challenge where Virtuoso asks for Digest. Every
+one must end the command with one line on stderr and its exit status, never a
+traceback, never the whole answer in memory, never the password in clear.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from cli_helpers import assert_one_line_error, invoke
 
-from kg.stores.presets import StoreError, StoreTarget, preset
+from kg.stores.presets import (
+    PASSWORD_ENV_DEFAULT,
+    StoreError,
+    StoreTarget,
+    basic_refusal,
+    preset,
+)
 from kg.stores.protocols import StoreClient
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -86,6 +93,8 @@ class _HostileStore(BaseHTTPRequestHandler):
                 self._trickle_body()
             elif path == "/trickle-headers":
                 self._trickle_headers()
+            elif path in ("/sparql", "/sparql-auth"):
+                self._basic_challenge()
             else:
                 self.send_error(404)
         except OSError:
@@ -129,6 +138,12 @@ class _HostileStore(BaseHTTPRequestHandler):
                 return
             self.wfile.write(byte)
             self.wfile.flush()
+
+    def _basic_challenge(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="virtuoso?"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, *args: object) -> None:
         pass
@@ -266,3 +281,43 @@ def test_other_formats_keep_the_exact_text(hostile_store: str) -> None:
     code, out, _ = invoke("query", "alliances", "--endpoint", url, "--format", "json")
     assert code == 0
     assert json.loads(out)["results"]["bindings"][0]["x\x1b[2J"]["value"] == ESCAPES
+
+
+# --- passwords never in clear ---------------------------------------------------------------------
+
+
+def test_virtuoso_never_answers_a_basic_challenge_over_http(hostile_store: str) -> None:
+    _HostileStore.authorizations = []
+    code, out, err = invoke(
+        "query",
+        "alliances",
+        "--endpoint",
+        hostile_store,
+        "--store",
+        "virtuoso",
+        "--user",
+        "dba",
+        env={PASSWORD_ENV_DEFAULT: "s3cret-pw"},
+    )
+    assert code == 2
+    assert_one_line_error(
+        err, f"{hostile_store}/sparql-auth asked for HTTP Basic, which would send the password"
+    )
+    assert "s3cret-pw" not in out + err
+    # The first request went without credentials, and no other followed.
+    assert _HostileStore.authorizations == [None]
+
+
+def test_basic_is_refused_over_http_to_another_machine_and_allowed_over_https() -> None:
+    def target(endpoint: str, store: str = "generic") -> StoreTarget:
+        return StoreTarget(endpoint, preset(store), user="u", password="p")
+
+    remote = target("http://store.example.org/sparql")
+    assert "to another machine" in str(basic_refusal(remote, "http://store.example.org/sparql"))
+    for url in ("http://127.0.0.1:3030/ds", "http://[::1]:3030/ds", "http://localhost:1/"):
+        assert basic_refusal(target(url), url) is None
+    secure = target("https://store.example.org/sparql")
+    assert basic_refusal(secure, "https://store.example.org/sparql") is None
+    virtuoso = target("http://127.0.0.1:8890", "virtuoso")
+    assert "asks for Digest" in str(basic_refusal(virtuoso, "http://127.0.0.1:8890/sparql-auth"))
+    assert basic_refusal(target("https://h:8890", "virtuoso"), "https://h:8890/sparql-auth") is None
