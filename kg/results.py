@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -26,9 +27,17 @@ __all__ = [
     "to_json",
     "to_table",
     "to_tsv",
+    "visible",
 ]
 
 FORMATS = ("table", "csv", "tsv", "json")
+# What a terminal would act on rather than show: C0 and C1 controls and DEL (escape
+# sequences that set a window title or clear the screen, CR and LF that break rows),
+# Unicode's line and paragraph separators, and its bidi controls (Bidi_Control), which
+# reorder what follows them.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def format_result(result: Result, output_format: str) -> str:
@@ -132,15 +141,16 @@ def _json_term(term: Node) -> dict[str, str]:
 
 def to_table(result: Result) -> str:
     """An aligned plain-text table; IRIs are shortened with the known prefixes."""
-    cells = [[_display(term) for term in row] for row in result.rows]
+    cells = [[visible(_display(term)) for term in row] for row in result.rows]
+    columns = [visible(column) for column in result.columns]
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in result.columns:
+    for column in columns:
         table.add_column(Text(column), no_wrap=True, overflow="ignore")
     for row in cells:
         # Text, not str: a literal such as "[note]" must not be read as rich markup.
         table.add_row(*(Text(cell) for cell in row))
     # Wide enough that rich never wraps or truncates: the table is for reading in full.
-    widest = [len(column) for column in result.columns]
+    widest = [len(column) for column in columns]
     for row in cells:
         widest = [max(width, len(cell)) for width, cell in zip(widest, row, strict=True)]
     buffer = io.StringIO()
@@ -152,6 +162,16 @@ def to_table(result: Result) -> str:
     count = len(result.rows)
     lines.append(f"({count} row{'' if count == 1 else 's'})")
     return "\n".join(lines) + "\n"
+
+
+def visible(text: str) -> str:
+    """``text`` with each character a terminal would act on written as its escape.
+
+    ``\\x1b``, ``\\r``, ``\\u202e``, as ``repr`` writes them: the table shows what a
+    store or a file holds, and the terminal never runs it. The other formats carry the
+    exact text, for programs.
+    """
+    return _UNSHOWABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _display(term: Node | None) -> str:

@@ -275,6 +275,19 @@ def test_malformed_json_results_are_one_line_exit_3(
     assert "\x1b" not in err
 
 
+# --- what reaches the terminal ------------------------------------------------------------------
+
+
+def test_the_stores_control_characters_are_shown_escaped_in_a_table(hostile_store: str) -> None:
+    code, out, err = invoke("query", "alliances", "--endpoint", f"{hostile_store}/escapes")
+    assert (code, err) == (0, "")
+    for raw in ("\x1b", "\x07", "\r", "\u202e", "\x9b", "\x7f"):
+        assert raw not in out
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\r\\nfake row\\u202eevil\\x9b31m\\x7f" in out
+    assert out.splitlines()[0].strip() == "x\\x1b[2J"  # the column's name too
+    assert out.endswith("(1 row)\n")
+
+
 def test_other_formats_keep_the_exact_text(hostile_store: str) -> None:
     # gzip, as a store may send it when asked: decoded like any answer.
     url = f"{hostile_store}/gzipped-escapes"
