@@ -186,7 +186,8 @@ def load_into_store(
 ) -> LoadReport:
     """Load ``parts`` (default: the shipped parts) into ``target``; see the module text.
 
-    ``read_timeout`` bounds each wait for the store, in every request of the load.
+    ``read_timeout`` bounds every request of the load, from connecting to the last byte
+    of the store's answer.
     """
     protocol = protocol or target.store.default_protocol
     if protocol not in PROTOCOLS:

@@ -52,8 +52,9 @@ PROTOCOLS = ("gsp", "update")
 TDB2_STORE = "jena-tdb2"
 DEFAULT_GRAPH_BASE = "https://w3id.org/siege626/graph/"
 PASSWORD_ENV_DEFAULT = "SIEGE626_STORE_PASSWORD"
-# Seconds a request waits for a store to take it or to answer: long, because a store may
-# take minutes to apply a large update; kg load --read-timeout lowers or raises it.
+# Seconds a whole request may take, from connecting to the answer's last byte: long,
+# because a store may take minutes to apply a large update; kg load --read-timeout
+# lowers or raises it.
 DEFAULT_READ_TIMEOUT = 600.0
 # The largest answer read from a store, in megabytes (10**6 bytes) once decoded: far above
 # any answer about this graph, far below what would exhaust memory once parsed (a JSON
