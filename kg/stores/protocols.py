@@ -49,7 +49,7 @@ _TAGS = re.compile(r"<[^<>]*>")
 
 
 class ChallengeAuth(httpx.Auth):
-    """HTTP Digest or Basic, whichever the server's ``WWW-Authenticate`` challenge names.
+    """HTTP Digest or Basic, whichever the server's ``WWW-Authenticate`` challenges offer.
 
     The first request goes out without credentials; after the first challenge the scheme
     is remembered, so later requests (and large uploads) are sent once, authorised.
@@ -80,8 +80,13 @@ class ChallengeAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        challenge = response.headers.get("www-authenticate", "").lower()
-        if challenge.startswith("digest"):
+        # Digest whenever it is offered, even beside Basic: the password itself is sent
+        # only when the server leaves no other way.
+        offered = {
+            value.strip().partition(" ")[0].lower()
+            for value in response.headers.get_list("www-authenticate")
+        }
+        if "digest" in offered:
             self._scheme = "digest"
             flow = self._digest.auth_flow(request)
             next(flow)  # the digest flow's own unauthorised first attempt, already made
@@ -90,7 +95,7 @@ class ChallengeAuth(httpx.Auth):
                 flow.send((yield authorised))
             except StopIteration:
                 pass
-        elif challenge.startswith("basic"):
+        elif "basic" in offered:
             refusal = self._refuse_basic(str(request.url))
             if refusal is not None:
                 raise StoreOptionError(refusal)

@@ -95,6 +95,8 @@ class _HostileStore(BaseHTTPRequestHandler):
                 self._trickle_headers()
             elif path in ("/sparql", "/sparql-auth"):
                 self._basic_challenge()
+            elif path == "/basic-or-digest":
+                self._basic_challenge(also_digest=True)
             else:
                 self.send_error(404)
         except OSError:
@@ -139,9 +141,11 @@ class _HostileStore(BaseHTTPRequestHandler):
             self.wfile.write(byte)
             self.wfile.flush()
 
-    def _basic_challenge(self) -> None:
+    def _basic_challenge(self, also_digest: bool = False) -> None:
         self.send_response(401)
         self.send_header("WWW-Authenticate", 'Basic realm="virtuoso?"')
+        if also_digest:
+            self.send_header("WWW-Authenticate", 'Digest realm="store", nonce="4b1d", qop="auth"')
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -319,6 +323,20 @@ def test_virtuoso_never_answers_a_basic_challenge_over_http(hostile_store: str) 
     assert "s3cret-pw" not in out + err
     # The first request went without credentials, and no other followed.
     assert _HostileStore.authorizations == [None]
+
+
+def test_digest_is_chosen_when_offered_beside_basic(hostile_store: str) -> None:
+    _HostileStore.authorizations = []
+    url = f"{hostile_store}/basic-or-digest"
+    code, out, err = invoke(
+        "query", "alliances", "--endpoint", url, "--user", "dba", env={PASSWORD_ENV_DEFAULT: "pw"}
+    )
+    # This server refuses every answer; what matters is which one it was sent.
+    assert code == 3
+    assert_one_line_error(err, f"query: {url} refused the credentials (HTTP 401)")
+    first, second = _HostileStore.authorizations
+    assert first is None
+    assert second is not None and second.startswith("Digest ")
 
 
 def test_basic_is_refused_over_http_to_another_machine_and_allowed_over_https() -> None:
