@@ -32,6 +32,7 @@ from kg.serve import pages
 from kg.serve.middleware import BodyLimit, HostCheck, SecurityHeaders
 from kg.serve.settings import ServeSettings
 from kg.serve.state import Server, server_of, shipped_graphs
+from kg.serve.trailing_slash import install as install_trailing_slash_redirect
 
 __all__ = ["ServeSettings", "create_app"]
 
@@ -79,5 +80,7 @@ def create_app(
         exception_handlers={404: _not_found_handler, 405: _method_not_allowed},
         lifespan=lifespan,
     )
+    # /page/X/ → /page/X as a path, never a URL built from the Host header.
+    install_trailing_slash_redirect(app.router)
     app.state.server = server
     return app

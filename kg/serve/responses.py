@@ -14,6 +14,8 @@ from kg.serve.sparql.protocol import RESULTS_TYPES
 __all__ = [
     "EXTENSIONS",
     "HTML",
+    "HTML_FIRST",
+    "RDF_FIRST",
     "RDF_FORMATS",
     "RDF_TYPES",
     "RESULTS_FORMATS",
@@ -32,6 +34,12 @@ RDF_FORMATS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
 EXTENSIONS = {media_type: ext for ext, media_type in RDF_TYPES.items()}
+# The formats of a negotiated URL, in the server's order of preference (which decides
+# between formats the client accepts equally): the page first for a resource, the
+# ontology and a part; the data first for the dataset description. The static copy's
+# type maps list them in the same order (kg.site_rules).
+HTML_FIRST = (HTML, *RDF_FORMATS)
+RDF_FIRST = (*RDF_FORMATS, HTML)
 RESULTS_SUFFIXES = dict(zip(("json", "xml", "csv", "tsv"), RESULTS_TYPES, strict=True))
 RESULTS_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

@@ -22,11 +22,13 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.routing import Route
 
 from kg.serve import ServeSettings, create_app
 from kg.serve.sparql.cache import ENTRY_OVERHEAD, AnswerCache
 from kg.serve.sparql.pool import QueryOutcome
 from kg.serve.sparql.worker import refusal
+from kg.serve.trailing_slash import slashless_location
 from tests.serve.conftest import (
     REPO_ROOT,
     TEST_SETTINGS,
@@ -500,6 +502,54 @@ def test_redirects_are_relative(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "text/html"})
     assert response.status_code == 303
     assert response.headers["location"].startswith("/query?query=ASK")
+
+
+@pytest.mark.parametrize(
+    "host", ["testserver", "testserver:1", "testserver:65535", "testserver:08626", "127.0.0.1:9"]
+)
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/page/sergius-i/", "/page/sergius-i"),
+        ("/page/sergius-i///", "/page/sergius-i"),
+        ("/id/sergius-i/", "/id/sergius-i"),
+        ("/queries/", "/queries"),
+        # The query string goes along, byte for byte.
+        ("/sparql/?query=ASK%20%7B%7D&x=%C3%A9", "/sparql?query=ASK%20%7B%7D&x=%C3%A9"),
+        # A decoded "?" in the path is sent back encoded, not as the start of a query.
+        ("/page/a%3Fb/", "/page/a%3Fb"),
+    ],
+)
+def test_a_trailing_slash_redirect_is_a_path_whatever_the_host_header_says(
+    client: TestClient, host: str, path: str, location: str
+) -> None:
+    response = client.get(path, headers={"host": host, "accept": "text/html"})
+    assert response.status_code == 307
+    # A path: no scheme, no host, no port, whatever the Host header named.
+    assert response.headers["location"] == location
+
+
+@pytest.mark.parametrize("path", ["/nothing/", "/page/", "/page/sergius-i/x/", "/\\example.org/"])
+def test_a_trailing_slash_on_a_path_nothing_answers_is_not_found(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path, headers={"host": "testserver:1", "accept": "text/html"})
+    assert response.status_code == 404
+    assert "location" not in response.headers
+
+
+def test_a_trailing_slash_redirect_never_names_another_host() -> None:
+    """A path that starts with two slashes (or a slash and a backslash) would be read by a
+    browser as another host: no redirect, whatever route would match it."""
+
+    async def endpoint(request: object) -> None:
+        raise AssertionError("never called")
+
+    routes = [Route("/{rest:path}.org", endpoint)]
+    for path in ["//example.org/", "/\\example.org/", "/example.org/"]:
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b""}
+        found = slashless_location(routes, scope)
+        assert found == (None if path != "/example.org/" else "/example.org"), path
 
 
 def test_a_base_url_names_the_public_address_and_its_host_is_accepted() -> None:

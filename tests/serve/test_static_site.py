@@ -19,12 +19,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.publish import DYNAMIC_PATHS, broken_links, build_site, w3id_htaccess
+from kg.publish import DYNAMIC_PATHS, broken_links, build_site
+from kg.site_rules import NEGOTIATION, w3id_htaccess
 from tests.cli_helpers import assert_one_line_error, invoke
 from tests.serve.conftest import RunningServer, free_port, require_tool
 
@@ -78,8 +80,8 @@ def test_every_file_equals_what_the_server_answers(
     compared = 0
     with httpx.Client(base_url=running_server.url, timeout=30) as client:
         for relative in files:
-            if relative.startswith("w3id/"):
-                continue
+            if relative.startswith(("w3id/", f"{NEGOTIATION}/")):
+                continue  # rules for Apache and w3id.org, tried below
             if relative in notices or relative.startswith("void."):
                 continue  # compared in tests of their own below
             url, headers = _url_of(relative)
@@ -234,7 +236,16 @@ class Apache:
 
 
 def _apache_config(directory: Path, port: int, copy: Path, w3id: Path) -> Path:
-    modules = ["mpm_event", "authz_core", "mime", "dir", "alias", "rewrite"]
+    modules = [
+        "mpm_event",
+        "authz_core",
+        "mime",
+        "dir",
+        "alias",
+        "rewrite",
+        "negotiation",
+        "headers",
+    ]
     lines = [
         f"ServerRoot {directory}",
         f"DefaultRuntimeDir {directory}",
@@ -263,8 +274,11 @@ def _apache_config(directory: Path, port: int, copy: Path, w3id: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apache]:
-    if not (os.access(APACHE, os.X_OK) and (MODULES / "mod_rewrite.so").is_file()):
-        require_tool("Debian's apache2 (with mod_rewrite) is not installed")
+    needed = ["mod_rewrite.so", "mod_negotiation.so", "mod_headers.so"]
+    if not (os.access(APACHE, os.X_OK) and all((MODULES / name).is_file() for name in needed)):
+        require_tool(
+            "Debian's apache2 (with mod_rewrite, mod_negotiation, mod_headers) is not installed"
+        )
     directory = tmp_path_factory.mktemp("apache")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -308,27 +322,29 @@ def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apache]:
 
 def test_w3id_sends_a_browser_to_the_page(apache: Apache) -> None:
     with httpx.Client(base_url=apache.url, timeout=10) as client:
-        response = client.get("/siege626/id/sergius-i", headers={"Accept": "text/html"})
-        assert response.status_code == 303
-        assert response.headers["location"] == apache.url + "page/sergius-i"
+        # A browser's own Accept header, and none.
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        for headers in ({"Accept": "text/html"}, {"Accept": browser}, {}):
+            response = client.get("/siege626/id/sergius-i", headers=headers)
+            # w3id.org sends the IRI to the copy's /id/X, which negotiates.
+            assert response.status_code == 303
+            assert response.headers["location"] == apache.url + "id/sergius-i"
+            response = client.get(response.headers["location"], headers=headers)
+            assert response.status_code == 303
+            assert response.headers["location"] == apache.url + "page/sergius-i"
         page = client.get(response.headers["location"], headers={"Accept": "text/html"})
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         assert page.content == (apache.copy / "page" / "sergius-i.html").read_bytes()
-        # A browser's own Accept header.
-        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-        response = client.get("/siege626/id/sergius-i", headers={"Accept": browser})
-        assert response.headers["location"] == apache.url + "page/sergius-i"
 
 
 @pytest.mark.parametrize("media_type", list(RDF))
 def test_w3id_sends_a_program_to_the_data(apache: Apache, media_type: str) -> None:
     suffix, rdf_format = RDF[media_type]
-    with httpx.Client(base_url=apache.url, timeout=10) as client:
-        response = client.get("/siege626/id/sergius-i", headers={"Accept": media_type})
-        assert response.status_code == 303
-        assert response.headers["location"] == f"{apache.url}data/sergius-i{suffix}"
-        data = client.get(response.headers["location"], headers={"Accept": media_type})
+    with httpx.Client(base_url=apache.url, timeout=10, follow_redirects=True) as client:
+        data = client.get("/siege626/id/sergius-i", headers={"Accept": media_type})
+    assert [r.status_code for r in data.history] == [303, 303]
+    assert str(data.url) == f"{apache.url}data/sergius-i{suffix}"
     assert data.status_code == 200
     assert data.headers["content-type"].split(";")[0] == media_type
     subjects = {quad.subject for quad in ox.parse(data.content, format=rdf_format)}
@@ -337,18 +353,18 @@ def test_w3id_sends_a_program_to_the_data(apache: Apache, media_type: str) -> No
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
-    [("text/html", "ontology"), ("text/turtle", "ontology.ttl"), (None, "ontology")],
+    [("text/html", "text/html"), ("text/turtle", "text/turtle"), (None, "text/html")],
 )
 def test_w3id_sends_the_ontology(apache: Apache, accept: str | None, expected: str) -> None:
     headers = {"Accept": accept} if accept else {}
     with httpx.Client(base_url=apache.url, timeout=10) as client:
         response = client.get("/siege626/ontology", headers=headers)
         assert response.status_code == 303
-        assert response.headers["location"] == apache.url + expected
+        assert response.headers["location"] == apache.url + "ontology"
         document = client.get(response.headers["location"], headers=headers)
     assert document.status_code == 200
-    if expected.endswith(".ttl"):
-        assert document.headers["content-type"] == "text/turtle"
+    assert document.headers["content-type"].split(";")[0] == expected
+    if expected == "text/turtle":
         ox.parse(document.content, format=ox.RdfFormat.TURTLE)
     else:
         assert document.content == (apache.copy / "ontology.html").read_bytes()
@@ -357,7 +373,12 @@ def test_w3id_sends_the_ontology(apache: Apache, accept: str | None, expected: s
 def test_w3id_sends_a_named_graph_and_the_root(apache: Apache) -> None:
     with httpx.Client(base_url=apache.url, timeout=10) as client:
         response = client.get("/siege626/graph/data", headers={"Accept": "application/n-triples"})
-        assert response.headers["location"] == apache.url + "graph/data.nt"
+        assert response.headers["location"] == apache.url + "graph/data"
+        document = client.get(
+            response.headers["location"], headers={"Accept": "application/n-triples"}
+        )
+        assert document.headers["content-type"] == "application/n-triples"
+        assert document.content == (apache.copy / "graph" / "data.nt").read_bytes()
         assert client.get("/siege626/").headers["location"] == apache.url
         assert client.get("/siege626/nothing").status_code == 404
 
@@ -398,5 +419,139 @@ def test_the_static_host_serves_every_kind_of_file(apache: Apache) -> None:
 def test_the_w3id_rules_name_the_publication_url() -> None:
     rules = w3id_htaccess("https://siege626.example.org/", ["ontology", "data"])
     assert "RewriteEngine on" in rules
-    assert "RewriteRule ^id/([^/]+)$ https://siege626.example.org/data/$1.ttl [R=303,L]" in rules
+    forward = "RewriteRule ^(id/[^/]+|ontology|graph/(?:ontology|data))$ "
+    assert forward + "https://siege626.example.org/$1 [R=303,L]" in rules
+    # The Accept header is read by the copy's type maps alone, never matched as text.
+    assert "HTTP_ACCEPT" not in rules
     assert "context.jsonld" not in rules
+
+
+# -- Apache answers as kg serve does -------------------------------------------------------
+
+# The formats; q=0 in its spellings; wildcards; ties, which the server's order of
+# preference breaks; a browser's header; types no URL has (406); empty and missing.
+# Headers outside HTTP's grammar are left out: Apache reads a q-value that is not one
+# ("q=abc", "q=-1") as 1 and cuts one to three decimals, and takes a bare "*" for "*/*";
+# kg serve refuses the first two and ignores the last.
+ACCEPTS = [
+    None,
+    "",
+    "text/html",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "TEXT/Turtle",
+    "text/turtle;charset=utf-8",
+    "text/turtle;q=0",
+    "text/turtle; q=0.0",
+    "text/turtle;q=0.000",
+    "text/turtle;q=0 , text/html",
+    "text/html;q=0, */*",
+    "*/*",
+    "*/*;q=0",
+    "text/*",
+    "application/*",
+    "text/*;q=0.5, text/turtle;q=0.4",
+    "text/turtle;q=0.5, */*;q=0.4",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "application/n-triples, */*",
+    "application/ld+json, text/*",
+    "text/turtle;q=0.5, application/ld+json;q=0.6",
+    "text/turtle;q=0.6, application/ld+json;q=0.6",
+    "application/ld+json;q=0.6, text/turtle;q=0.6",
+    "text/turtle;q=0.333, text/html;q=0.332",
+    "text/html;q=0.999, text/turtle",
+    "text/turtle;q=0, application/n-triples;q=0.001",
+    "text/html;level=1",
+    "application/rdf+xml",
+    "image/*",
+    "text/plain, foo/bar",
+]
+NEGOTIATED = ["/id/sergius-i", "/ontology", "/graph/links", "/void"]
+# Trailing slashes (a redirect or a 404, never a loop), what does not exist, and the
+# type maps' own paths, which are no URLs of the site.
+PATHS = [
+    "/page/sergius-i",
+    "/page/sergius-i/",
+    "/page/sergius-i///?x=1&y=%C3%A9",
+    "/id/sergius-i/",
+    "/queries/",
+    "/ontology/",
+    "/void/",
+    "/data/sergius-i.ttl/",
+    "/page/no-such/",
+    "/nothing/",
+    "/id/no-such",
+    "/graph/no-such",
+    "/ontology.var",
+    f"/{NEGOTIATION}/",
+    f"/{NEGOTIATION}/html-first.var/id/sergius-i",
+    f"/{NEGOTIATION}/html/id/sergius-i",
+    f"/{NEGOTIATION}/ttl/ontology",
+]
+
+
+def _answer(client: httpx.Client, path: str, accept: str | None) -> tuple[int, str, str]:
+    """The status, where a redirect leads (path and query, on this host) and media type."""
+    response = client.get(path, headers={} if accept is None else {"Accept": accept})
+    location = ""
+    if "location" in response.headers:
+        target = urlsplit(urljoin(str(response.url), response.headers["location"]))
+        # The copy names its publication URL, kg serve a path: both lead to themselves.
+        assert target.netloc == client.base_url.netloc.decode(), response.headers["location"]
+        location = target.path + (f"?{target.query}" if target.query else "")
+    media_type = response.headers.get("content-type", "").split(";")[0]
+    return response.status_code, location, media_type if response.status_code == 200 else ""
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
+def test_apache_negotiates_as_kg_serve_does(
+    apache: Apache, running_server: RunningServer, path: str
+) -> None:
+    differences = []
+    with (
+        httpx.Client(base_url=apache.url, timeout=10) as static,
+        # /void's description is built on the first request: allow time.
+        httpx.Client(base_url=running_server.url, timeout=120) as served,
+    ):
+        for accept in ACCEPTS:
+            expected = _answer(served, path, accept)
+            assert expected[0] in (200, 303, 406), (accept, expected)
+            found = _answer(static, path, accept)
+            if found != expected:
+                differences.append(f"Accept {accept!r}: kg serve {expected}, Apache {found}")
+    assert not differences, "\n".join(differences)
+
+
+def test_apache_answers_other_paths_as_kg_serve_does(
+    apache: Apache, running_server: RunningServer
+) -> None:
+    differences = []
+    with (
+        httpx.Client(base_url=apache.url, timeout=10) as static,
+        httpx.Client(base_url=running_server.url, timeout=30) as served,
+    ):
+        for path in PATHS:
+            for accept in ("text/html", "text/turtle", None):
+                expected = _answer(served, path, accept)
+                found = _answer(static, path, accept)
+                if found != expected:
+                    differences.append(f"{path} {accept!r}: kg serve {expected}, Apache {found}")
+        # A trailing slash is a redirect, not ten internal rewrites and a 500.
+        assert _answer(static, "/page/sergius-i/", None) == (307, "/page/sergius-i", "")
+    assert not differences, "\n".join(differences)
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "127.0.0.1:1", "127.0.0.1:08626"])
+def test_apache_redirects_name_the_publication_url_not_the_host_header(
+    apache: Apache, host: str
+) -> None:
+    with httpx.Client(base_url=apache.url, timeout=10) as client:
+        for path, accept, location in [
+            ("/page/sergius-i/", "text/html", "page/sergius-i"),
+            ("/id/sergius-i", "text/html", "page/sergius-i"),
+            ("/id/sergius-i", "text/turtle", "data/sergius-i.ttl"),
+        ]:
+            response = client.get(path, headers={"Host": host, "Accept": accept})
+            assert response.status_code in (303, 307)
+            assert response.headers["location"] == apache.url + location

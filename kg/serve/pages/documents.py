@@ -17,6 +17,8 @@ from kg.serve.render import render
 from kg.serve.responses import (
     EXTENSIONS,
     HTML,
+    HTML_FIRST,
+    RDF_FIRST,
     RDF_FORMATS,
     RDF_TYPES,
     CopiedFile,
@@ -42,9 +44,9 @@ def _rdf_document(
     server = server_of(request)
     headers: dict[str, str] = {}
     if extension is None:
-        chosen = choose(request.headers.get("accept"), [HTML, *RDF_FORMATS])
+        chosen = choose(request.headers.get("accept"), HTML_FIRST)
         if chosen is None:
-            return not_acceptable([HTML, *RDF_FORMATS])
+            return not_acceptable(HTML_FIRST)
         location = f"{base}.html" if chosen == HTML else f"{base}.{EXTENSIONS[chosen]}"
         headers = {"Vary": "Accept", "Content-Location": location}
     elif extension == "html" or extension in RDF_TYPES:
@@ -108,9 +110,9 @@ async def graph_document(request: Request) -> Response:
 async def void_document(request: Request) -> Response:
     """``/void``: the dataset description (VoID and DCAT), by content negotiation."""
     server = server_of(request)
-    chosen = choose(request.headers.get("accept"), [*RDF_FORMATS, HTML])
+    chosen = choose(request.headers.get("accept"), RDF_FIRST)
     if chosen is None:
-        return not_acceptable([*RDF_FORMATS, HTML])
+        return not_acceptable(RDF_FIRST)
     turtle = server.documents.get(("void", "text/turtle"))
     if turtle is None:
         settings = server.settings

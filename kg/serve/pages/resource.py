@@ -13,7 +13,7 @@ from kg.serve.negotiation import choose
 from kg.serve.responses import (
     EXTENSIONS,
     HTML,
-    RDF_FORMATS,
+    HTML_FIRST,
     RDF_TYPES,
     CopiedFile,
     html,
@@ -34,9 +34,9 @@ async def identifier(request: Request) -> Response:
     slug = request.path_params["slug"]
     if not server.site.has_slug(slug):
         return server.not_found(request, f"no resource {_ID}{slug}")
-    chosen = choose(request.headers.get("accept"), [HTML, *RDF_FORMATS])
+    chosen = choose(request.headers.get("accept"), HTML_FIRST)
     if chosen is None:
-        return not_acceptable([HTML, *RDF_FORMATS])
+        return not_acceptable(HTML_FIRST)
     target = f"/page/{slug}" if chosen == HTML else f"/data/{slug}.{EXTENSIONS[chosen]}"
     return RedirectResponse(target, 303, headers={"Vary": "Accept"})
 
