@@ -8,6 +8,8 @@ is offered and answers none.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from kg.serve.sparql.cache import ENTRY_OVERHEAD, AnswerCache
 from kg.serve.sparql.pool import QueryOutcome
 from kg.serve.sparql.worker import refusal
 from tests.serve.conftest import (
+    ENDLESS_QUERY,
     REPO_ROOT,
     TEST_SETTINGS,
     RunningServer,
@@ -570,3 +573,68 @@ def test_serve_with_a_malformed_host_is_one_line_and_exit_2(host: str) -> None:
     assert run.returncode == 2
     assert run.stderr.startswith("kg: --host ") and run.stderr.count("\n") == 1, run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+# -- 9. a query the engine cannot evaluate is a 400; its worker lives on ----------------------
+
+UNKNOWN_FUNCTION = "SELECT ?x WHERE { BIND(<urn:f>(1) AS ?x) }"
+
+
+@pytest.mark.parametrize("route", ["get", "form", "body", "page"])
+def test_an_unknown_function_is_a_400_and_the_worker_survives(
+    client: TestClient, route: str
+) -> None:
+    pool = client.app.state.server.pool  # type: ignore[attr-defined]
+    before = sorted(pool.pids)
+    for index in range(6):  # as several clients sent it: no worker may die of it
+        response = send(client, route, f"{UNKNOWN_FUNCTION} # {index}")
+        assert response.status_code == 400, response.text
+        assert "the query cannot be evaluated" in response.text
+        assert "The custom function" in response.text  # the engine's own reason
+        assert "memory" not in response.text
+    if route != "page":
+        assert response.text.count("\n") == 1  # one line
+    assert sorted(pool.pids) == before
+    assert send(client, route, "ASK {}").status_code == 200
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the worker work")
+def test_a_worker_killed_mid_query_is_not_said_to_have_run_out_of_memory() -> None:
+    settings = ServeSettings(workers=1, time_limit=60, dist_dir=None, base_url="http://testserver/")
+    with TestClient(create_app(settings)) as own:
+        pool = own.app.state.server.pool  # type: ignore[attr-defined]
+        (pid,) = pool.pids
+        idle = _cpu_ticks(pid)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            pending = background.submit(
+                own.get, "/sparql", params={"query": ENDLESS_QUERY}, headers={"accept": "text/csv"}
+            )
+            deadline = time.monotonic() + 30
+            while _cpu_ticks(pid) < idle + 20 and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the worker is busy with the query
+            os.kill(pid, signal.SIGTERM)
+            response = pending.result(timeout=60)
+    assert response.status_code == 500
+    assert "memory" not in response.text
+    assert "SIGTERM" in response.text
+
+
+def test_a_worker_out_of_memory_is_said_to_be_so() -> None:
+    # A worker that holds the graph in under 1 GB of address space, and a query that
+    # needs more: the square of the graph, sorted, which Oxigraph holds in memory.
+    settings = ServeSettings(
+        workers=1, worker_memory=1024**3, dist_dir=None, base_url="http://testserver/"
+    )
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o } }"
+    )
+    with TestClient(create_app(settings)) as own:
+        response = own.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
+        assert response.status_code == 500, response.text
+        assert "memory limit" in response.text
+        assert own.get("/sparql", params={"query": "ASK {}"}).status_code == 200

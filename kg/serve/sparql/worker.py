@@ -162,6 +162,33 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     refused = refusal(request["query"])
     if refused is not None:
         return refused, b""
+    # Whatever the engine raises while it plans, runs or writes the query becomes a reply:
+    # a query must never end the process that answers everyone's queries.
+    try:
+        return _evaluate(store, request)
+    except ResultTooLarge:
+        return _error(
+            500,
+            f"query request refused: the result is larger than the limit of "
+            f"{request['max_bytes']} bytes; narrow the query or add a LIMIT",
+        ), b""
+    except SyntaxError as error:
+        return _error(400, _one_line(error)), b""
+    except (RuntimeError, ValueError) as error:
+        # Oxigraph's word for a query it parses but cannot run (an unknown function).
+        return _error(400, f"the query cannot be evaluated: {_one_line(error)}"), b""
+    except MemoryError:
+        return _error(500, "query failed: it exhausted the worker's memory limit"), b""
+    except OSError as error:
+        return _error(500, f"query failed: {_one_line(error)}"), b""
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a panic in the engine (pyo3's PanicException)
+        return _error(500, f"query failed: the query engine broke down ({_one_line(error)})"), b""
+
+
+def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Run a query that passed the guard: the reply's header and body, or an exception."""
     options: dict[str, Any] = {}
     if request.get("default_graph") is not None or request.get("named_graph") is not None:
         options["default_graph"] = [ox.NamedNode(i) for i in request.get("default_graph") or []]
@@ -169,12 +196,7 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
             options["named_graphs"] = [ox.NamedNode(i) for i in request["named_graph"]]
     else:
         options["use_default_graph_as_union"] = True
-    try:
-        outcome = store.query(request["query"], prefixes=PREFIXES, **options)
-    except SyntaxError as error:
-        return {"status": "error", "code": 400, "message": _one_line(error)}, b""
-    except OSError as error:
-        return _error(500, f"query failed: {_one_line(error)}"), b""
+    outcome = store.query(request["query"], prefixes=PREFIXES, **options)
     if request.get("page_rows"):
         return _page_answer(outcome, int(request["page_rows"]))
     if isinstance(outcome, ox.QueryTriples):
@@ -192,17 +214,7 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
             "allows none of them",
         }, b""
     sink = _CappedBuffer(int(request["max_bytes"]))
-    try:
-        outcome.serialize(sink, format=formats[media_type])
-    except ResultTooLarge:
-        return {
-            "status": "error",
-            "code": 500,
-            "message": f"query request refused: the result is larger than the limit of "
-            f"{request['max_bytes']} bytes; narrow the query or add a LIMIT",
-        }, b""
-    except (OSError, ValueError, SyntaxError) as error:
-        return {"status": "error", "code": 500, "message": _one_line(error)}, b""
+    outcome.serialize(sink, format=formats[media_type])
     return {"status": "ok", "media_type": media_type, "form": form}, sink.getvalue()
 
 
@@ -223,16 +235,13 @@ def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
         solutions = ({name: solution[name] for name in names} for solution in outcome)
     bindings = []
     truncated = False
-    try:
-        for solution in solutions:
-            if len(bindings) == rows:
-                truncated = True
-                break
-            bindings.append(
-                {name: json_term(term) for name, term in solution.items() if term is not None}
-            )
-    except OSError as error:
-        return _error(500, f"query failed: {_one_line(error)}"), b""
+    for solution in solutions:
+        if len(bindings) == rows:
+            truncated = True
+            break
+        bindings.append(
+            {name: json_term(term) for name, term in solution.items() if term is not None}
+        )
     document = {"head": {"vars": names}, "results": {"bindings": bindings}, "truncated": truncated}
     return {"status": "ok", "media_type": "application/json", "form": form}, json.dumps(
         document
