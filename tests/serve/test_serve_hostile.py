@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -678,3 +679,33 @@ def test_a_long_query_that_does_not_parse_is_explained_without_holding_up_others
     assert len(explained) >= 12
     # A cached page takes milliseconds; each explanation held every client for ~1.5 s.
     assert max(latencies) < 1.0, latencies
+
+
+# -- 11. the /query page holds a bounded number of bytes, however large the values ----------
+
+
+def _doubling_query(doublings: int) -> str:
+    """A value of 10 × 2**doublings characters on every row, for each of 1,000 rows."""
+    binds = " ".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings)
+    )
+    return (
+        f'SELECT ?s ?v{doublings} WHERE {{ ?s ?p ?o BIND("0123456789" AS ?v0) {binds} }} '
+        "LIMIT 1000"
+    )
+
+
+def test_the_query_page_cuts_huge_values_and_stops_at_its_byte_limit() -> None:
+    settings = replace(TEST_SETTINGS, workers=1, time_limit=30, page_bytes=300_000)
+    with TestClient(create_app(settings)) as own:
+        # 1,000 rows of 20 KB each: 20 MB of values, which the page once rendered whole.
+        page = own.get("/query", params={"query": _doubling_query(11)})
+    assert page.status_code == 200, page.text
+    table = page.text[page.text.index("<tbody>") : page.text.index("</tbody>")]
+    assert len(table.encode()) <= settings.page_bytes
+    assert len(page.content) < settings.page_bytes + 100_000  # the form and the prefixes
+    assert "[cut: 20,480 characters in all]" in table
+    rows = table.count("<tr>")
+    assert 0 < rows < 1000
+    note = page.text[page.text.index('id="truncated"') :]
+    assert note.startswith(f'id="truncated">The page shows the first {rows} rows')

@@ -221,7 +221,14 @@ async def query_page(request: Request) -> Response:
     status = 200
     if text:
         outcome = await server.run_sparql(
-            QueryRequest(text, None, None, page_rows=server.settings.page_rows)
+            QueryRequest(
+                text,
+                None,
+                None,
+                page_rows=server.settings.page_rows,
+                cell_chars=server.settings.page_cell_chars,
+                page_bytes=server.settings.page_bytes,
+            )
         )
         if not outcome.ok:
             context["error"] = outcome.body.decode("utf-8", "replace").strip()
@@ -232,11 +239,21 @@ async def query_page(request: Request) -> Response:
                 )
             status = outcome.status
         else:
-            # Off the event loop: other clients are served while a table is built.
+            # Off the event loop: other clients are served while a table is built. Its
+            # rows are cut at a number of bytes, so the page is quick to draw.
             table = await anyio.to_thread.run_sync(
-                results_rows, server.site, outcome.body, limiter=server.renderer
+                results_rows,
+                server.site,
+                outcome.body,
+                server.settings.page_bytes,
+                limiter=server.renderer,
             )
-            context.update(table._asdict(), page_rows=server.settings.page_rows)
+            context.update(
+                table._asdict(),
+                page_rows=server.settings.page_rows,
+                page_bytes=server.settings.page_bytes,
+                page_cell_chars=server.settings.page_cell_chars,
+            )
     body = await anyio.to_thread.run_sync(
         lambda: render("query.html", **context), limiter=server.renderer
     )

@@ -45,6 +45,8 @@ class QueryRequest:
     named_graph: tuple[str, ...] | None = None
     # For a page: at most this many rows, as SPARQL JSON (see kg.serve.sparql.worker).
     page_rows: int | None = None
+    cell_chars: int | None = None  # for a page: the characters of a term it shows
+    page_bytes: int | None = None  # for a page: the bytes its rows may take
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,8 @@ class WorkerPool:
                         "named_graph": request.named_graph,
                         "max_bytes": self.max_bytes,
                         "page_rows": request.page_rows,
+                        "cell_chars": request.cell_chars,
+                        "page_bytes": request.page_bytes,
                     }
                 )
                 header = json.loads(await worker.receive())

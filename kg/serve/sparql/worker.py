@@ -24,13 +24,15 @@ Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
   worker → server: ``{"ready": true, "quads": N}``.
 * server → worker: ``{"query": text, "results_type": media type or null, "graph_type":
   media type or null, "default_graph": [IRI] or null, "named_graph": [IRI] or null,
-  "max_bytes": N, "page_rows": N or null}``; worker → server: a JSON header
-  ``{"status": "ok", "media_type": …, "form": …}`` followed by the body, or
-  ``{"status": "error", "code": HTTP status, "message": one line}``.
+  "max_bytes": N, "page_rows": N or null, "cell_chars": N or null, "page_bytes": N or
+  null}``; worker → server: a JSON header ``{"status": "ok", "media_type": …, "form": …}``
+  followed by the body, or ``{"status": "error", "code": HTTP status, "message": one line}``.
 
 With ``page_rows`` the answer is for a page, not a client: SPARQL JSON results of at
-most that many rows (a graph as subject/predicate/object rows), with ``"truncated":
-true`` when there were more, so the server never renders more than a page holds.
+most that many rows (a graph as subject/predicate/object rows) and ``page_bytes``, each
+term cut to ``cell_chars`` characters (``"length"`` then gives its whole length), with
+``"truncated": true`` when there were more, so the server never renders more than a
+page holds.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
+
+
+# The characters of a term a page shows, unless the request says otherwise.
+_DEFAULT_CELL_CHARS = 2000
 
 
 class ResultTooLarge(Exception):
@@ -198,7 +204,12 @@ def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any],
         options["use_default_graph_as_union"] = True
     outcome = store.query(request["query"], prefixes=PREFIXES, **options)
     if request.get("page_rows"):
-        return _page_answer(outcome, int(request["page_rows"]))
+        return _page_answer(
+            outcome,
+            int(request["page_rows"]),
+            int(request.get("cell_chars") or _DEFAULT_CELL_CHARS),
+            int(request.get("page_bytes") or request["max_bytes"]),
+        )
     if isinstance(outcome, ox.QueryTriples):
         form, media_type = "graph", request.get("graph_type")
         formats: dict[str, Any] = GRAPH_FORMATS
@@ -218,8 +229,14 @@ def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any],
     return {"status": "ok", "media_type": media_type, "form": form}, sink.getvalue()
 
 
-def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
-    """At most ``rows`` rows of ``outcome`` as SPARQL JSON results, for a page to show."""
+def _page_answer(
+    outcome: Any, rows: int, cell_chars: int, max_bytes: int
+) -> tuple[dict[str, Any], bytes]:
+    """At most ``rows`` rows of ``outcome`` as SPARQL JSON results, for a page to show.
+
+    A page shows no more than ``cell_chars`` characters of a term, and the rows it gets
+    take at most ``max_bytes``: a result of huge literals is cut, never held whole.
+    """
     if isinstance(outcome, ox.QueryBoolean):
         document: dict[str, Any] = {"head": {}, "boolean": bool(outcome)}
         return {"status": "ok", "media_type": "application/json", "form": "boolean"}, json.dumps(
@@ -234,18 +251,35 @@ def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
         form, names = "solutions", [variable.value for variable in outcome.variables]
         solutions = ({name: solution[name] for name in names} for solution in outcome)
     bindings = []
+    size = 0
     truncated = False
     for solution in solutions:
         if len(bindings) == rows:
             truncated = True
             break
-        bindings.append(
-            {name: json_term(term) for name, term in solution.items() if term is not None}
-        )
+        binding = {
+            name: _cut(json_term(term), cell_chars)
+            for name, term in solution.items()
+            if term is not None
+        }
+        size += len(json.dumps(binding))
+        if size > max_bytes:
+            truncated = True
+            break
+        bindings.append(binding)
     document = {"head": {"vars": names}, "results": {"bindings": bindings}, "truncated": truncated}
     return {"status": "ok", "media_type": "application/json", "form": form}, json.dumps(
         document
     ).encode()
+
+
+def _cut(term: dict[str, str], chars: int) -> dict[str, Any]:
+    """``term`` with each of its strings cut to ``chars`` characters; ``"length"`` gives
+    the whole value's length when the value was cut."""
+    cut: dict[str, Any] = {key: text[:chars] for key, text in term.items()}
+    if len(term["value"]) > chars:
+        cut["length"] = len(term["value"])
+    return cut
 
 
 def json_term(term: Any) -> dict[str, str]:
