@@ -233,9 +233,20 @@ def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) ->
 
 def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
     try:
-        outcome = store.query(text, prefixes=KNOWN_PREFIXES, **dataset_options(store, query_file))
+        return _collect_oxigraph(store, query_file, text)
     except SyntaxError as error:
         raise _syntax_error(query_file, error, text) from None
+    except (RuntimeError, ValueError) as error:
+        # Oxigraph's word for a query it parses but cannot run, such as a call of a
+        # function it does not know; raised when the query is planned or its rows read.
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise QueryEvaluationError(
+            f"{query_file.path}: the query cannot be evaluated: {reason}"
+        ) from None
+
+
+def _collect_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
+    outcome = store.query(text, prefixes=KNOWN_PREFIXES, **dataset_options(store, query_file))
     if isinstance(outcome, pyoxigraph.QueryBoolean):
         answer = bool(outcome)
         return Result("ASK", ("boolean",), ((Literal(answer),),), boolean=answer)

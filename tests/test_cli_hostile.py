@@ -262,6 +262,25 @@ def test_rdflib_failing_on_group_concat_distinct_is_one_line(tmp_path: Path) -> 
     assert "(1 row)" in out
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?x WHERE { BIND(<urn:f>(1) AS ?x) }\n",
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY <urn:f>(?o)\n",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(<urn:f>(?o)) }\n",
+    ],
+)
+def test_a_query_oxigraph_cannot_evaluate_is_one_line_and_exit_2(
+    query: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "unknown-function.rq"
+    path.write_text(query, encoding="utf-8")
+    code, _, err = invoke("query", "--file", str(path), *TINY_DATA)
+    assert code == 2
+    assert_one_line_error(err, f"{path}: the query cannot be evaluated: ")
+    assert "<urn:f>" in err  # the engine's own reason
+
+
 # --- every subcommand, hostile input ---------------------------------------------------------
 
 

@@ -22,11 +22,15 @@ def serve(
 
     import uvicorn
 
+    from kg.serve.connection import with_request_deadline
+
     chosen = replace(settings or ServeSettings(), host=host, port=port)
     uvicorn.run(
         create_app(chosen),
         host=host,
         port=port,
+        # A request must arrive whole in time: no connection is held by a slow sender.
+        http=with_request_deadline(),
         log_level="info",
         proxy_headers=False,
         server_header=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["CSP", "BodyLimit", "HostCheck", "SecurityHeaders", "host_name"]
@@ -18,7 +19,13 @@ CSP = (
 
 
 class BodyLimit:
-    """Refuses a request body larger than ``limit`` bytes with 413, before the app reads it."""
+    """Reads the whole request body first, refusing one larger than ``limit`` bytes with
+    413; then runs the app, and cancels it when the client goes away.
+
+    A client that leaves before its answer has no use for it: cancelled, a query stops
+    holding its SPARQL worker (the pool kills and replaces that worker), where it once ran
+    for the whole time limit and kept other clients waiting for a free worker.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -47,17 +54,49 @@ class BodyLimit:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        body = b"".join(chunks)
-        replayed = False
+        await _run_until_disconnect(self.app, scope, b"".join(chunks), receive, send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+async def _run_until_disconnect(
+    app: ASGIApp, scope: Scope, body: bytes, receive: Receive, send: Send
+) -> None:
+    """Run ``app`` on a request whose ``body`` was read whole, cancelling it as soon as
+    ``receive`` says the client disconnected before the response was complete.
+
+    With the body read, the next message the server has for this request is its end: the
+    client's disconnect, or the end of the response. Only this function reads it; the
+    app, once it had the body, is told of the disconnect too.
+    """
+    gone = anyio.Event()
+    replayed = False
+    responded = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send_noting_the_end(message: Message) -> None:
+        nonlocal responded
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            responded = True
+        await send(message)
+
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+            if not responded:
+                group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        await app(scope, replay, send_noting_the_end)
+        group.cancel_scope.cancel()
 
 
 def host_name(header: str) -> str | None:

@@ -24,6 +24,8 @@ class ServeSettings:
     cache_bytes: int = 64 * 1024**2  # bytes of answers kept for repeated queries
     dist_dir: Path | None = Path("dist")  # the release files offered for download
     page_rows: int = 1000  # rows of a result the /query page shows
+    page_bytes: int = 2_000_000  # bytes the rows of the /query page's table take at most
+    page_cell_chars: int = 2000  # characters of one value the /query page shows
     host: str = "127.0.0.1"  # the address the server listens on
     port: int = 8626
     # The public address of the server (behind a proxy, say); by default http://HOST:PORT/.

@@ -99,6 +99,8 @@ class Server:
             request.default_graph,
             request.named_graph,
             request.page_rows,
+            request.cell_chars,
+            request.page_bytes,
         )
         cached = self.cache.get(key)
         if cached is not None:

@@ -19,7 +19,7 @@ from kg.julian import (
     parse_julian,
 )
 from kg.namespaces import KNOWN_PREFIXES
-from kg.serve.pages.query_form import explain_parse_error
+from kg.serve.pages.query_form import _unknown_prefix, explain_parse_error
 from kg.serve.pages.results import columns_of, heading
 
 HTML = {"accept": "text/html"}
@@ -251,3 +251,19 @@ def test_a_message_that_is_not_about_syntax_is_left_as_it_is() -> None:
     assert explained is not None
     assert (explained.line, explained.column, explained.found) == (3, 1, "}")
     assert explained.source_line == "}"
+
+
+def test_a_long_prefixed_name_and_open_strings_are_read_as_before() -> None:
+    # The pieces a query is read in: an open string stays (its quotation mark counts),
+    # a long prefixed name is one name, and a declared prefix is not a use.
+    long_name = "SELECT * WHERE { ?s sg:" + "a-" * 7000 + "a ?o . ?s ?p nowhere:x }"
+    explained = explain_parse_error(long_name, "error at 1:14046: Prefix not found")
+    assert explained is not None and explained.summary.startswith("The prefix “nowhere:”")
+    declared = "PREFIX ex: <http://e.org/#> SELECT * { ?s ex:p 'it''s' . # nowhere:x\n ?s ?p ?o }"
+    assert _unknown_prefix(declared) is None
+    assert _unknown_prefix(declared.replace("# nowhere:x", "nowhere:x")) == "nowhere"
+    open_string = explain_parse_error(
+        'SELECT ?x WHERE { ?x rdfs:label "Bonus }',
+        "the query does not parse: Expected X, found '\"' (at char 32), (line:1, col:33)",
+    )
+    assert open_string is not None and "quotation mark is not closed" in open_string.hint

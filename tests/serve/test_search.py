@@ -122,6 +122,21 @@ def test_a_control_character_does_not_hide_a_name(client) -> None:
     assert "/page/sergius-i" in _hits(text)
 
 
+@pytest.mark.parametrize(
+    "control", ["\u202e", "\u202d", "\u202b", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f"]
+)
+def test_direction_controls_are_not_echoed_and_hide_no_name(client, control: str) -> None:
+    text = client.get("/search", params={"q": f"Serg{control}ius"}).text
+    assert control not in text
+    assert "found for “Sergius”" in text
+    assert "/page/sergius-i" in _hits(text)
+
+
+def test_joiners_of_persian_names_are_kept(client) -> None:
+    text = client.get("/search", params={"q": "a\u200cb"}).text
+    assert "for “a\u200cb”" in text
+
+
 def test_the_static_copy_has_no_search_and_knows_it() -> None:
     assert copied_files(None) == []  # type: ignore[arg-type]
     assert "/search" in DYNAMIC_PATHS

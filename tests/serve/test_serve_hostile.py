@@ -8,6 +8,8 @@ is offered and answers none.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -30,6 +33,7 @@ from kg.serve.sparql.pool import QueryOutcome
 from kg.serve.sparql.worker import refusal
 from kg.serve.trailing_slash import slashless_location
 from tests.serve.conftest import (
+    ENDLESS_QUERY,
     REPO_ROOT,
     TEST_SETTINGS,
     RunningServer,
@@ -620,3 +624,138 @@ def test_serve_with_a_malformed_host_is_one_line_and_exit_2(host: str) -> None:
     assert run.returncode == 2
     assert run.stderr.startswith("kg: --host ") and run.stderr.count("\n") == 1, run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+# -- 9. a query the engine cannot evaluate is a 400; its worker lives on ----------------------
+
+UNKNOWN_FUNCTION = "SELECT ?x WHERE { BIND(<urn:f>(1) AS ?x) }"
+
+
+@pytest.mark.parametrize("route", ["get", "form", "body", "page"])
+def test_an_unknown_function_is_a_400_and_the_worker_survives(
+    client: TestClient, route: str
+) -> None:
+    pool = client.app.state.server.pool  # type: ignore[attr-defined]
+    before = sorted(pool.pids)
+    for index in range(6):  # as several clients sent it: no worker may die of it
+        response = send(client, route, f"{UNKNOWN_FUNCTION} # {index}")
+        assert response.status_code == 400, response.text
+        assert "the query cannot be evaluated" in response.text
+        assert "The custom function" in response.text  # the engine's own reason
+        assert "memory" not in response.text
+    if route != "page":
+        assert response.text.count("\n") == 1  # one line
+    assert sorted(pool.pids) == before
+    assert send(client, route, "ASK {}").status_code == 200
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the worker work")
+def test_a_worker_killed_mid_query_is_not_said_to_have_run_out_of_memory() -> None:
+    settings = ServeSettings(workers=1, time_limit=60, dist_dir=None, base_url="http://testserver/")
+    with TestClient(create_app(settings)) as own:
+        pool = own.app.state.server.pool  # type: ignore[attr-defined]
+        (pid,) = pool.pids
+        idle = _cpu_ticks(pid)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            pending = background.submit(
+                own.get, "/sparql", params={"query": ENDLESS_QUERY}, headers={"accept": "text/csv"}
+            )
+            deadline = time.monotonic() + 30
+            while _cpu_ticks(pid) < idle + 20 and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the worker is busy with the query
+            os.kill(pid, signal.SIGTERM)
+            response = pending.result(timeout=60)
+    assert response.status_code == 500
+    assert "memory" not in response.text
+    assert "SIGTERM" in response.text
+
+
+def test_a_worker_out_of_memory_is_said_to_be_so() -> None:
+    # A worker that holds the graph in under 1 GB of address space, and a query that
+    # needs more: the square of the graph, sorted, which Oxigraph holds in memory.
+    settings = ServeSettings(
+        workers=1, worker_memory=1024**3, dist_dir=None, base_url="http://testserver/"
+    )
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o } }"
+    )
+    with TestClient(create_app(settings)) as own:
+        response = own.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
+        assert response.status_code == 500, response.text
+        assert "memory limit" in response.text
+        assert own.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+# -- 10. explaining a long query that does not parse holds up no one -------------------------
+
+# 14 KB that rdflib reads and Oxigraph refuses for its unknown prefix: a long prefixed name
+# made the explanation's regular expression take seconds, on the event loop.
+LONG_UNKNOWN_PREFIX = "SELECT * WHERE { ?s sg:" + "a-" * 7000 + "a ?o . ?s ?p nowhere:x }"
+
+
+def test_a_long_query_that_does_not_parse_is_explained_without_holding_up_others(
+    render_server: RunningServer,
+) -> None:
+    url = render_server.url
+    httpx.get(url + "/page/bonus").raise_for_status()  # rendered once, then cached
+    stop = threading.Event()
+    explained: list[int] = []
+
+    def explain(index: int) -> None:
+        while not stop.is_set():
+            query = f"{LONG_UNKNOWN_PREFIX} # {index}-{len(explained)}"
+            page = httpx.get(url + "/query", params={"query": query}, timeout=60)
+            assert page.status_code == 400, page.text
+            assert "The prefix “nowhere:” is not known here." in page.text
+            explained.append(index)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        explainers = [pool.submit(explain, index) for index in range(3)]
+        latencies: list[float] = []
+        deadline = time.monotonic() + 120
+        # Measured while the explanations are being made, until a dozen have been.
+        while (len(explained) < 12 or len(latencies) < 10) and time.monotonic() < deadline:
+            started = time.monotonic()
+            httpx.get(url + "/page/bonus", timeout=30).raise_for_status()
+            latencies.append(time.monotonic() - started)
+        stop.set()
+        for explainer in explainers:
+            explainer.result()
+    assert len(explained) >= 12
+    # A cached page takes milliseconds; each explanation held every client for ~1.5 s.
+    assert max(latencies) < 1.0, latencies
+
+
+# -- 11. the /query page holds a bounded number of bytes, however large the values ----------
+
+
+def _doubling_query(doublings: int) -> str:
+    """A value of 10 × 2**doublings characters on every row, for each of 1,000 rows."""
+    binds = " ".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings)
+    )
+    return (
+        f'SELECT ?s ?v{doublings} WHERE {{ ?s ?p ?o BIND("0123456789" AS ?v0) {binds} }} '
+        "LIMIT 1000"
+    )
+
+
+def test_the_query_page_cuts_huge_values_and_stops_at_its_byte_limit() -> None:
+    settings = replace(TEST_SETTINGS, workers=1, time_limit=30, page_bytes=300_000)
+    with TestClient(create_app(settings)) as own:
+        # 1,000 rows of 20 KB each: 20 MB of values, which the page once rendered whole.
+        page = own.get("/query", params={"query": _doubling_query(11)})
+    assert page.status_code == 200, page.text
+    table = page.text[page.text.index("<tbody>") : page.text.index("</tbody>")]
+    assert len(table.encode()) <= settings.page_bytes
+    assert len(page.content) < settings.page_bytes + 100_000  # the form and the prefixes
+    assert "[cut: 20,480 characters in all]" in table
+    rows = table.count("<tr>")
+    assert 0 < rows < 1000
+    note = page.text[page.text.index('id="truncated"') :]
+    assert note.startswith(f'id="truncated">The page shows the first {rows} rows')

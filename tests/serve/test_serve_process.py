@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -161,3 +164,102 @@ def test_the_server_listens_on_loopback_by_default(running_server: RunningServer
     # The fixture gives no --host: the server says where it listens, and it is loopback.
     log = running_server.log.read_text()
     assert f"http://127.0.0.1:{running_server.port}/" in log
+
+
+# -- clients that leave, and clients that never finish their request -------------------------
+
+
+@pytest.fixture(scope="module")
+def patient_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Two workers and a long time limit: an abandoned query could hold one for 60 s."""
+    directory = tmp_path_factory.mktemp("patient")
+    server = start_server(
+        directory, "--workers", "2", "--time-limit", "60", "--dist", str(directory / "dist")
+    )
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _wait_until(condition: Callable[[], bool], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the workers work")
+def test_a_query_whose_client_left_stops_and_frees_its_worker(
+    patient_server: RunningServer,
+) -> None:
+    workers = sorted(_children(patient_server.process.pid))
+    assert len(workers) == 2
+    idle = {pid: _cpu_ticks(pid) for pid in workers}
+    target = "/sparql?" + urlencode({"query": ENDLESS_QUERY})
+    clients = []
+    for _ in workers:  # one endless query for each worker, then the clients leave
+        client = socket.create_connection(("127.0.0.1", patient_server.port), timeout=10)
+        client.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/csv\r\n\r\n".encode()
+        )
+        clients.append(client)
+    assert _wait_until(lambda: all(_cpu_ticks(pid) > idle[pid] + 20 for pid in workers), 30)
+    for client in clients:
+        client.close()
+    # Their workers are killed and replaced, long before the 60 s limit would end them.
+    assert _wait_until(lambda: not _children(patient_server.process.pid) & set(workers), 20)
+    answer = httpx.get(
+        patient_server.url + "/sparql", params={"query": "ASK {}"}, headers={"accept": "text/csv"}
+    )
+    assert answer.text.strip() == "true"
+
+
+def _held_open(port: int, head: bytes, trickle: bytes, within: float) -> bool:
+    """Whether the server keeps a connection open for ``within`` seconds while a request
+    arrives a byte at a time: ``head`` at once, then ``trickle`` slowly, never the end."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(head)
+        deadline = time.monotonic() + within
+        for byte in itertools.cycle(trickle):
+            if time.monotonic() > deadline:
+                return True
+            try:
+                client.sendall(bytes([byte]))
+                client.settimeout(0.5)
+                if client.recv(4096) == b"":
+                    return False  # the server closed it
+            except TimeoutError:
+                continue
+            except OSError:
+                return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "head, trickle",
+    [
+        # The head of a request, one header line after another, never its end.
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: 1\r\n"),
+        # A whole head announcing a body that comes a byte at a time.
+        (
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 100000\r\n\r\n",
+            b"#",
+        ),
+    ],
+    ids=["head", "body"],
+)
+def test_a_request_sent_a_byte_at_a_time_is_cut_off(
+    patient_server: RunningServer, head: bytes, trickle: bytes
+) -> None:
+    # A request must arrive whole within 10 s (kg.serve.connection); 40 s was seen.
+    assert not _held_open(patient_server.port, head, trickle, within=30)
+    assert httpx.get(patient_server.url + "/").status_code == 200

@@ -9,6 +9,7 @@ with the line shown), what was found there, and what the query probably lacks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,23 @@ _RDFLIB_ERROR = re.compile(
     re.DOTALL,
 )
 _OXIGRAPH_ERROR = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<expected>.*)", re.DOTALL)
-_PREFIXED_NAME = re.compile(r"(?<![\w<?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
-_DECLARED_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+# The pieces of a query, read left to right in one pass: every character is read by one
+# piece only, and the possessive quantifiers (*+, ++) never give back what they took, so
+# the time grows with the length of the query, whatever it holds (an expression that
+# could start anew inside a run of "a.a.a…" took seconds for 16 KB). A string runs to its
+# closing quote or, left open, to the end of its line.
+_PIECE = re.compile(
+    r"""(?P<string>"(?:[^"\\\n]|\\[^\n])*+"|'(?:[^'\\\n]|\\[^\n])*+')
+    |(?P<open_string>["'](?:[^"'\\\n]|\\[^\n])*+)
+    |(?P<iri><[^<>\s]*+>)
+    |(?P<comment>\#[^\n]*+)
+    |(?P<variable>[?$]\w*+)
+    |(?P<prefixed_name>(?:[A-Za-z][\w.-]*+)?:(?:[\w.:%-]|\\[^\n])*+)
+    |(?P<word>[\w.-]++)
+    |(?P<space>\s++)
+    |(?P<other>.)""",
+    re.DOTALL | re.VERBOSE,
+)
 _SHOWN_TEXT = 40  # characters of the offending text a message quotes
 
 
@@ -66,7 +82,7 @@ def explain_parse_error(query: str, message: str) -> ParseProblem | None:
     """The plain explanation of the worker's message about ``query``, or None when the
     message is not about the query's syntax (a time limit, a refusal)."""
     technical = message.removeprefix("the query does not parse: ").strip()
-    rdflib = _RDFLIB_ERROR.search(technical)
+    rdflib = _RDFLIB_ERROR.match(technical)
     oxigraph = _OXIGRAPH_ERROR.match(technical)
     match = rdflib or oxigraph
     # Oxigraph, not rdflib, refuses an undeclared prefix; its message lists characters.
@@ -141,18 +157,35 @@ def _hint(query: str, found: str | None, line: int | None) -> str:
     )
 
 
+def _pieces(query: str) -> Iterator[tuple[str, str]]:
+    """Each piece of ``query`` (see ``_PIECE``): its kind and its text."""
+    for match in _PIECE.finditer(query):
+        yield str(match.lastgroup), match.group()
+
+
 def _without_comments_and_strings(query: str) -> str:
-    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', query)
-    text = re.sub(r"<[^<>\s]*>", "<>", text)
-    return re.sub(r"#[^\n]*", "", text)
+    """``query`` with each closed string as ``""``, each IRI as ``<>``, no comments; a
+    string left open stays, so that its quotation mark can be counted."""
+    masked = {"string": '""', "iri": "<>", "comment": ""}
+    return "".join(masked.get(kind, text) for kind, text in _pieces(query))
 
 
 def _unknown_prefix(query: str) -> str | None:
     """The first prefix the query uses that it neither declares nor the site knows."""
-    text = _without_comments_and_strings(query)
-    declared = {m.group(1) or "" for m in _DECLARED_PREFIX.finditer(text)}
-    for used in _PREFIXED_NAME.finditer(_DECLARED_PREFIX.sub(" ", text)):
-        prefix = used.group(1) or ""
+    declared: set[str] = set()
+    used: list[str] = []
+    declaring = False  # the last word was PREFIX: the next prefix is declared, not used
+    for kind, text in _pieces(query):
+        if kind in ("space", "comment"):
+            continue
+        if kind == "prefixed_name":
+            prefix = text.partition(":")[0]
+            if declaring:
+                declared.add(prefix)
+            else:
+                used.append(prefix)
+        declaring = kind == "word" and text.upper() == "PREFIX"
+    for prefix in used:
         if prefix and prefix not in declared and prefix not in KNOWN_PREFIXES:
             return prefix
     return None
@@ -188,19 +221,39 @@ async def query_page(request: Request) -> Response:
     status = 200
     if text:
         outcome = await server.run_sparql(
-            QueryRequest(text, None, None, page_rows=server.settings.page_rows)
+            QueryRequest(
+                text,
+                None,
+                None,
+                page_rows=server.settings.page_rows,
+                cell_chars=server.settings.page_cell_chars,
+                page_bytes=server.settings.page_bytes,
+            )
         )
         if not outcome.ok:
             context["error"] = outcome.body.decode("utf-8", "replace").strip()
             if outcome.status == 400:
-                context["problem"] = explain_parse_error(text, context["error"])
+                # Off the event loop: the query may be long, and other clients wait for none.
+                context["problem"] = await anyio.to_thread.run_sync(
+                    explain_parse_error, text, context["error"], limiter=server.renderer
+                )
             status = outcome.status
         else:
-            # Off the event loop: other clients are served while a table is built.
+            # Off the event loop: other clients are served while a table is built. Its
+            # rows are cut at a number of bytes, so the page is quick to draw.
             table = await anyio.to_thread.run_sync(
-                results_rows, server.site, outcome.body, limiter=server.renderer
+                results_rows,
+                server.site,
+                outcome.body,
+                server.settings.page_bytes,
+                limiter=server.renderer,
             )
-            context.update(table._asdict(), page_rows=server.settings.page_rows)
+            context.update(
+                table._asdict(),
+                page_rows=server.settings.page_rows,
+                page_bytes=server.settings.page_bytes,
+                page_cell_chars=server.settings.page_cell_chars,
+            )
     body = await anyio.to_thread.run_sync(
         lambda: render("query.html", **context), limiter=server.renderer
     )

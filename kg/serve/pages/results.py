@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from markupsafe import escape
 
 from kg.serve.site import Link, SiteGraph, Value, shorten
 
@@ -63,43 +65,78 @@ def columns_of(variables: list[str]) -> list[Column]:
     return columns
 
 
-def results_rows(site: SiteGraph, results_json: bytes) -> ResultsTable:
-    """The table of a SPARQL JSON result."""
+def results_rows(
+    site: SiteGraph, results_json: bytes, max_bytes: int | None = None
+) -> ResultsTable:
+    """The table of a SPARQL JSON result, whose rows render to at most ``max_bytes``.
+
+    Each row is counted by the most its cells can take once rendered (escaped strings and
+    their tags), so a page of huge values stops at the row that would pass the limit.
+    """
     document = json.loads(results_json)
     if "boolean" in document:
         return ResultsTable([], [], bool(document["boolean"]), False)
     columns = columns_of(list(document.get("head", {}).get("vars", [])))
     rows = []
+    size = 0
+    truncated = bool(document.get("truncated"))
     for binding in document.get("results", {}).get("bindings", []):
-        rows.append([_cell(site, column, binding) for column in columns])
-    return ResultsTable(columns, rows, None, bool(document.get("truncated")))
+        row = [_cell(site, column, binding) for column in columns]
+        size += sum(_rendered_bytes(cell) for cell in row) + _ROW_MARKUP
+        if max_bytes is not None and size > max_bytes:
+            truncated = True
+            break
+        rows.append(row)
+    return ResultsTable(columns, rows, None, truncated)
 
 
-def _cell(site: SiteGraph, column: Column, binding: dict[str, dict[str, str]]) -> Value | None:
+# The most bytes of tags a row and a cell of results_table.html add to their strings.
+_ROW_MARKUP = 20
+_CELL_MARKUP = 160
+
+
+def _rendered_bytes(cell: Value | None) -> int:
+    """The most bytes ``cell`` takes in results_table.html: its strings escaped, its tags."""
+    if cell is None:
+        return _CELL_MARKUP
+    strings = [cell.text, cell.language or "", cell.language or "", cell.datatype or ""]
+    if cell.link is not None:
+        strings += [cell.link.label, cell.link.href or ""]
+    return _CELL_MARKUP + sum(len(str(escape(text)).encode()) for text in strings)
+
+
+def _cell(site: SiteGraph, column: Column, binding: dict[str, dict[str, Any]]) -> Value | None:
     shown = binding.get(column.variable)
     thing = binding.get(column.thing) if column.thing else None
-    if thing is None or thing.get("type") != "uri":
+    if thing is None or thing.get("type") != "uri" or "length" in thing:
         return _value(site, shown if shown is not None else thing)
     link = site.link(thing["value"])
     if shown is None:
         return Value(link.label, link)
     # The query's own label, linked to the thing it names.
-    labelled = Link(shown["value"], link.href, link.iri, link.external)
-    return Value(shown["value"], labelled, language=shown.get("xml:lang"))
+    labelled = Link(_shown_text(shown), link.href, link.iri, link.external)
+    return Value(_shown_text(shown), labelled, language=shown.get("xml:lang"))
 
 
-def _value(site: SiteGraph, term: dict[str, str] | None) -> Value | None:
+def _value(site: SiteGraph, term: dict[str, Any] | None) -> Value | None:
     if term is None:
         return None
     kind = term.get("type")
-    if kind == "uri":
+    if kind == "uri" and "length" not in term:
         link = site.link(term["value"])
         return Value(link.label, link)
-    if kind == "bnode":
-        return Value(f"_:{term['value']}")
+    if kind in ("uri", "bnode"):  # an IRI the worker cut is no link: shown as text
+        return Value(_shown_text(term) if kind == "uri" else f"_:{term['value']}")
     datatype = term.get("datatype")
     return Value(
-        term["value"],
+        _shown_text(term),
         language=term.get("xml:lang"),
         datatype=shorten(datatype) if datatype else None,
     )
+
+
+def _shown_text(term: dict[str, Any]) -> str:
+    """A term's value as a page shows it: said to be cut when the worker cut it."""
+    if "length" not in term:
+        return str(term["value"])
+    return f"{term['value']}… [cut: {int(term['length']):,} characters in all]"

@@ -86,6 +86,20 @@ def normalise(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def without_direction_controls(text: str) -> str:
+    """``text`` without the invisible characters that steer the direction of text.
+
+    An echoed right-to-left override (U+202E) would turn the words after it around on
+    the page: every format character (Unicode category Cf) whose bidirectional class is
+    not "boundary neutral" goes, which keeps the joiners Persian and Syriac names need.
+    """
+    return "".join(
+        char
+        for char in text
+        if unicodedata.category(char) != "Cf" or unicodedata.bidirectional(char) == "BN"
+    )
+
+
 _NAMES: WeakKeyDictionary[SiteGraph, list[Name]] = WeakKeyDictionary()
 
 
@@ -170,7 +184,7 @@ async def search_page(request: Request) -> Response:
         )
         status = 400
     else:
-        text = " ".join(_CONTROL.sub(" ", raw).split())
+        text = " ".join(without_direction_controls(_CONTROL.sub(" ", raw)).split())
         context["q"] = text
         if normalise(text):
             hits = search(server.site, text)

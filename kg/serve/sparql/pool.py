@@ -6,6 +6,10 @@ background, so the server itself never blocks and the other workers go on answer
 One deadline covers the whole request: the wait for a free worker, the query and the
 reading of its answer. Killing never waits: the dead process is collected in the
 background, and a replacement that fails to start is tried again until one does.
+
+A worker answers every query, evaluation errors included; one that dies mid-query is
+replaced, and the client told only what is known of why: its memory limit when the
+allocator's last words on its stderr say so, else the signal or status it ended with.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import signal
 import struct
 import sys
 from collections.abc import Coroutine, Sequence
@@ -40,6 +45,8 @@ class QueryRequest:
     named_graph: tuple[str, ...] | None = None
     # For a page: at most this many rows, as SPARQL JSON (see kg.serve.sparql.worker).
     page_rows: int | None = None
+    cell_chars: int | None = None  # for a page: the characters of a term it shows
+    page_bytes: int | None = None  # for a page: the bytes its rows may take
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,44 @@ class QueryOutcome:
         return self.status == 200
 
 
+# The line Rust's allocator writes to stderr just before it aborts the process: the one
+# sign that a worker died of its memory limit (RLIMIT_AS), not of something else.
+_OUT_OF_MEMORY = b"memory allocation of "
+# How much of a worker's last stderr output is kept to tell why it died.
+_STDERR_TAIL = 4096
+# How long to wait, after a worker's pipe broke, for it to exit and say why.
+_DEATH_SECONDS = 2.0
+
+
 class _Worker:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
+        self.stderr_tail = b""
+        self.relay: asyncio.Task[None] | None = None
+
+    async def relay_stderr(self) -> None:
+        """Copy the worker's stderr to the server's, keeping its end to tell why it died."""
+        assert self.process.stderr is not None
+        while chunk := await self.process.stderr.read(1 << 16):
+            self.stderr_tail = (self.stderr_tail + chunk)[-_STDERR_TAIL:]
+            _to_stderr(chunk)
+
+    async def cause_of_death(self) -> str:
+        """Why the worker stopped answering, as far as its exit and its last words tell."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_DEATH_SECONDS):
+                await self.process.wait()
+                if self.relay is not None:
+                    await self.relay
+        if _OUT_OF_MEMORY in self.stderr_tail:
+            return "it exhausted the worker's memory limit"
+        code = self.process.returncode
+        if code is None:
+            return "its worker stopped answering"
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f"its worker died of signal {signal.Signals(-code).name}"
+        return f"its worker exited with status {code}"
 
     @property
     def pid(self) -> int:
@@ -97,6 +139,8 @@ class _Worker:
                 while await self.process.stdout.read(1 << 20):
                     pass
             await self.process.wait()
+            if self.relay is not None:
+                await self.relay
 
         with contextlib.suppress(Exception):
             await asyncio.wait_for(drain_and_wait(), timeout=patience)
@@ -139,9 +183,11 @@ class WorkerPool:
             str(_WORKER_SCRIPT),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         worker = _Worker(process)
         self._all.add(worker)
+        worker.relay = asyncio.get_running_loop().create_task(worker.relay_stderr())
         try:
             await worker.send(
                 {
@@ -205,6 +251,8 @@ class WorkerPool:
                         "named_graph": request.named_graph,
                         "max_bytes": self.max_bytes,
                         "page_rows": request.page_rows,
+                        "cell_chars": request.cell_chars,
+                        "page_bytes": request.page_bytes,
                     }
                 )
                 header = json.loads(await worker.receive())
@@ -216,7 +264,7 @@ class WorkerPool:
             )
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
             self._retire(worker)
-            return _error(500, "query failed: it exhausted the worker's memory limit")
+            return _error(500, f"query failed: {await worker.cause_of_death()}")
         except BaseException:
             # The client went away mid-query (cancelled): the worker may still be busy.
             self._retire(worker)
@@ -241,6 +289,17 @@ class WorkerPool:
         workers = list(self._all)
         self._all.clear()
         await asyncio.gather(*(worker.reap() for worker in workers))
+
+
+def _to_stderr(chunk: bytes) -> None:
+    """Write a worker's output to the server's stderr, whatever that stream is now."""
+    with contextlib.suppress(OSError, ValueError):
+        binary = getattr(sys.stderr, "buffer", None)
+        if binary is not None:
+            binary.write(chunk)
+        else:
+            sys.stderr.write(chunk.decode("utf-8", "replace"))
+        sys.stderr.flush()
 
 
 def _error(status: int, message: str) -> QueryOutcome:

@@ -24,13 +24,15 @@ Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
   worker → server: ``{"ready": true, "quads": N}``.
 * server → worker: ``{"query": text, "results_type": media type or null, "graph_type":
   media type or null, "default_graph": [IRI] or null, "named_graph": [IRI] or null,
-  "max_bytes": N, "page_rows": N or null}``; worker → server: a JSON header
-  ``{"status": "ok", "media_type": …, "form": …}`` followed by the body, or
-  ``{"status": "error", "code": HTTP status, "message": one line}``.
+  "max_bytes": N, "page_rows": N or null, "cell_chars": N or null, "page_bytes": N or
+  null}``; worker → server: a JSON header ``{"status": "ok", "media_type": …, "form": …}``
+  followed by the body, or ``{"status": "error", "code": HTTP status, "message": one line}``.
 
 With ``page_rows`` the answer is for a page, not a client: SPARQL JSON results of at
-most that many rows (a graph as subject/predicate/object rows), with ``"truncated":
-true`` when there were more, so the server never renders more than a page holds.
+most that many rows (a graph as subject/predicate/object rows) and ``page_bytes``, each
+term cut to ``cell_chars`` characters (``"length"`` then gives its whole length), with
+``"truncated": true`` when there were more, so the server never renders more than a
+page holds.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
+
+
+# The characters of a term a page shows, unless the request says otherwise.
+_DEFAULT_CELL_CHARS = 2000
 
 
 class ResultTooLarge(Exception):
@@ -162,6 +168,33 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     refused = refusal(request["query"])
     if refused is not None:
         return refused, b""
+    # Whatever the engine raises while it plans, runs or writes the query becomes a reply:
+    # a query must never end the process that answers everyone's queries.
+    try:
+        return _evaluate(store, request)
+    except ResultTooLarge:
+        return _error(
+            500,
+            f"query request refused: the result is larger than the limit of "
+            f"{request['max_bytes']} bytes; narrow the query or add a LIMIT",
+        ), b""
+    except SyntaxError as error:
+        return _error(400, _one_line(error)), b""
+    except (RuntimeError, ValueError) as error:
+        # Oxigraph's word for a query it parses but cannot run (an unknown function).
+        return _error(400, f"the query cannot be evaluated: {_one_line(error)}"), b""
+    except MemoryError:
+        return _error(500, "query failed: it exhausted the worker's memory limit"), b""
+    except OSError as error:
+        return _error(500, f"query failed: {_one_line(error)}"), b""
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a panic in the engine (pyo3's PanicException)
+        return _error(500, f"query failed: the query engine broke down ({_one_line(error)})"), b""
+
+
+def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Run a query that passed the guard: the reply's header and body, or an exception."""
     options: dict[str, Any] = {}
     if request.get("default_graph") is not None or request.get("named_graph") is not None:
         options["default_graph"] = [ox.NamedNode(i) for i in request.get("default_graph") or []]
@@ -169,14 +202,14 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
             options["named_graphs"] = [ox.NamedNode(i) for i in request["named_graph"]]
     else:
         options["use_default_graph_as_union"] = True
-    try:
-        outcome = store.query(request["query"], prefixes=PREFIXES, **options)
-    except SyntaxError as error:
-        return {"status": "error", "code": 400, "message": _one_line(error)}, b""
-    except OSError as error:
-        return _error(500, f"query failed: {_one_line(error)}"), b""
+    outcome = store.query(request["query"], prefixes=PREFIXES, **options)
     if request.get("page_rows"):
-        return _page_answer(outcome, int(request["page_rows"]))
+        return _page_answer(
+            outcome,
+            int(request["page_rows"]),
+            int(request.get("cell_chars") or _DEFAULT_CELL_CHARS),
+            int(request.get("page_bytes") or request["max_bytes"]),
+        )
     if isinstance(outcome, ox.QueryTriples):
         form, media_type = "graph", request.get("graph_type")
         formats: dict[str, Any] = GRAPH_FORMATS
@@ -192,22 +225,18 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
             "allows none of them",
         }, b""
     sink = _CappedBuffer(int(request["max_bytes"]))
-    try:
-        outcome.serialize(sink, format=formats[media_type])
-    except ResultTooLarge:
-        return {
-            "status": "error",
-            "code": 500,
-            "message": f"query request refused: the result is larger than the limit of "
-            f"{request['max_bytes']} bytes; narrow the query or add a LIMIT",
-        }, b""
-    except (OSError, ValueError, SyntaxError) as error:
-        return {"status": "error", "code": 500, "message": _one_line(error)}, b""
+    outcome.serialize(sink, format=formats[media_type])
     return {"status": "ok", "media_type": media_type, "form": form}, sink.getvalue()
 
 
-def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
-    """At most ``rows`` rows of ``outcome`` as SPARQL JSON results, for a page to show."""
+def _page_answer(
+    outcome: Any, rows: int, cell_chars: int, max_bytes: int
+) -> tuple[dict[str, Any], bytes]:
+    """At most ``rows`` rows of ``outcome`` as SPARQL JSON results, for a page to show.
+
+    A page shows no more than ``cell_chars`` characters of a term, and the rows it gets
+    take at most ``max_bytes``: a result of huge literals is cut, never held whole.
+    """
     if isinstance(outcome, ox.QueryBoolean):
         document: dict[str, Any] = {"head": {}, "boolean": bool(outcome)}
         return {"status": "ok", "media_type": "application/json", "form": "boolean"}, json.dumps(
@@ -222,21 +251,35 @@ def _page_answer(outcome: Any, rows: int) -> tuple[dict[str, Any], bytes]:
         form, names = "solutions", [variable.value for variable in outcome.variables]
         solutions = ({name: solution[name] for name in names} for solution in outcome)
     bindings = []
+    size = 0
     truncated = False
-    try:
-        for solution in solutions:
-            if len(bindings) == rows:
-                truncated = True
-                break
-            bindings.append(
-                {name: json_term(term) for name, term in solution.items() if term is not None}
-            )
-    except OSError as error:
-        return _error(500, f"query failed: {_one_line(error)}"), b""
+    for solution in solutions:
+        if len(bindings) == rows:
+            truncated = True
+            break
+        binding = {
+            name: _cut(json_term(term), cell_chars)
+            for name, term in solution.items()
+            if term is not None
+        }
+        size += len(json.dumps(binding))
+        if size > max_bytes:
+            truncated = True
+            break
+        bindings.append(binding)
     document = {"head": {"vars": names}, "results": {"bindings": bindings}, "truncated": truncated}
     return {"status": "ok", "media_type": "application/json", "form": form}, json.dumps(
         document
     ).encode()
+
+
+def _cut(term: dict[str, str], chars: int) -> dict[str, Any]:
+    """``term`` with each of its strings cut to ``chars`` characters; ``"length"`` gives
+    the whole value's length when the value was cut."""
+    cut: dict[str, Any] = {key: text[:chars] for key, text in term.items()}
+    if len(term["value"]) > chars:
+        cut["length"] = len(term["value"])
+    return cut
 
 
 def json_term(term: Any) -> dict[str, str]:
