@@ -65,7 +65,7 @@ RDF_FORMATS = [name for name in FORMATS if name != "lpf"]
 @dataclasses.dataclass(frozen=True)
 class Loaded:
     location: Path
-    stale: Path
+    stale: tuple[Path, ...]  # the staging directory the killed load left
     users: Path
     output: str
     errors: str
@@ -80,14 +80,18 @@ def loaded(jena: None, tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     """
     directory = tmp_path_factory.mktemp("tdb2")
     location = directory / "siege626"
-    _killed_load(location, "kg.stores.tdb2.run_jena")
-    (stale,) = [path for path in directory.iterdir() if path.name.startswith(".siege626.")]
     users = directory / ".siege626.loading"
     users.mkdir()
     (users / "parts.nq").write_text("the user's own", encoding="utf-8")
+    _killed_load(location, "kg.stores.tdb2.run_jena")
+    stale = [
+        path
+        for path in directory.iterdir()
+        if path.name.startswith(".siege626.") and path != users
+    ]
     code, out, err = invoke("load", "--store", "jena-tdb2", "--location", str(location))
     assert code == 0, err
-    return Loaded(location, stale, users, out, err)
+    return Loaded(location, tuple(stale), users, out, err)
 
 
 def _killed_load(location: Path, kill_in: str, *args: str) -> None:
@@ -203,11 +207,12 @@ def test_no_database_is_created_where_there_was_none(jena: None, tmp_path: Path)
 
 def test_kg_load_jena_tdb2_end_to_end(loaded: Loaded) -> None:
     assert is_tdb2_database(loaded.location)
-    assert not loaded.stale.exists()
     # The user's directory named like older versions' staging is nobody's to delete.
     assert (loaded.users / "parts.nq").read_text(encoding="utf-8") == "the user's own"
+    (stale,) = loaded.stale
+    assert not stale.exists()
     assert loaded.errors == (
-        f"kg load: removed the staging directory an interrupted run left: {loaded.stale}\n"
+        f"kg load: removed the staging directory an interrupted run left: {stale}\n"
     )
     lines = loaded.output.splitlines()
     for part, line in zip(loading.PARTS, lines, strict=False):
