@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,8 +155,7 @@ def manifest_foreign(directory: Path, command: str) -> list[str]:
 def _read_manifest(path: Path, command: str) -> tuple[dict[str, str] | None, frozenset[str]]:
     """The files and directories a manifest lists; (None, empty) if it proves nothing."""
     try:
-        # A link is not followed: it could name any file, anywhere.
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+        with os.fdopen(_open_regular(path), "rb") as handle:
             document = json.load(handle)
     except (OSError, ValueError):
         return None, frozenset()
@@ -170,6 +170,16 @@ def _read_manifest(path: Path, command: str) -> tuple[dict[str, str] | None, fro
     files = {k: v for k, v in document["files"].items() if isinstance(v, str)}
     directories = frozenset(d for d in document["directories"] if isinstance(d, str))
     return files, directories
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of ``path`` if it is a regular file: a link is not followed (it could
+    name any file, anywhere), and a FIFO neither blocks nor counts."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return handle
 
 
 def _walk(
@@ -306,7 +316,7 @@ class Staging:
         """Remove the staging directory (the build, scratch, the replaced target)."""
         if self._lock < 0:
             return
-        shutil.rmtree(self.root, ignore_errors=True)
+        _remove_staging(self.root)
         os.close(self._lock)
         self._lock = -1
 
@@ -332,7 +342,7 @@ class Recovery:
         ]
         lines += [
             f"kept {path}: marked as a staging directory of this command, but it holds "
-            "something this command cannot prove it wrote"
+            "something this command cannot prove it wrote, or that it cannot remove"
             for path in self.kept
         ]
         return lines
@@ -361,7 +371,7 @@ def recover(destination: Path, owner: Owner) -> Recovery:
 
 def _recover_one(candidate: Path, destination: Path, owner: Owner, recovery: Recovery) -> None:
     try:
-        handle = os.open(candidate / STAGING_MARKER, os.O_RDONLY | os.O_NOFOLLOW)
+        handle = _open_regular(candidate / STAGING_MARKER)
     except OSError:
         return  # no marker: not ours
     try:
@@ -389,10 +399,31 @@ def _recover_one(candidate: Path, destination: Path, owner: Owner, recovery: Rec
             elif owner.foreign(previous):
                 recovery.kept.append(candidate)
                 return
-        shutil.rmtree(candidate)
-        recovery.removed.append(candidate)
+        if _remove_staging(candidate):
+            recovery.removed.append(candidate)
+        else:
+            recovery.kept.append(candidate)
     finally:
         os.close(handle)
+
+
+def _remove_staging(root: Path) -> bool:
+    """Remove a staging directory, its marker last: a run killed half-way through leaves
+    a directory that is still recognisably a staging directory, for the next run.
+    False if something could not be removed (the directory stays, marker and all)."""
+    try:
+        for entry in root.iterdir():
+            if entry.name == STAGING_MARKER:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        (root / STAGING_MARKER).unlink()
+        root.rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def _is_empty_directory(path: Path) -> bool:
