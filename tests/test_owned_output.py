@@ -220,3 +220,19 @@ def test_a_file_in_the_way_is_refused(tmp_path: Path) -> None:
             staging.swap()
     assert target.read_text(encoding="utf-8") == "a file"
     assert os.listdir(tmp_path) == ["copy"]
+
+
+def test_a_fifo_in_the_place_of_a_manifest_or_marker_proves_nothing_and_blocks_nothing(
+    tmp_path: Path,
+) -> None:
+    """Opening a FIFO for reading would wait for a writer forever."""
+    root = tmp_path / "copy"
+    root.mkdir()
+    os.mkfifo(root / MANIFEST)
+    assert manifest_foreign(root, COMMAND) == [MANIFEST]
+    look_alike = tmp_path / ".copy.fifo"
+    look_alike.mkdir()
+    os.mkfifo(look_alike / STAGING_MARKER)
+    recovery = recover(root, OWNER)
+    assert (recovery.removed, recovery.kept, recovery.restored) == ([], [], None)
+    assert look_alike.is_dir()
