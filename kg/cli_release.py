@@ -119,7 +119,8 @@ def stats_command(output_format: str, part_list: str | None) -> None:
     default=Path("dist"),
     show_default=True,
     metavar="DIR",
-    help="The release directory; replaced whole if it holds a previous release.",
+    help="The release directory; replaced whole if it is empty or a previous release "
+    "(every file as kg release wrote it).",
 )
 @click.option(
     "--no-docs",
@@ -128,7 +129,9 @@ def stats_command(output_format: str, part_list: str | None) -> None:
 )
 def release_command(out: Path, no_docs: bool) -> None:
     """Every export, the VoID/DCAT description, FINGERPRINT, docs and SHA256SUMS in DIR."""
-    result = build_release(out, docs=not no_docs)
+    result = build_release(
+        out, docs=not no_docs, notify=lambda note: click.echo(f"kg release: {note}", err=True)
+    )
     for name in result.files:
         click.echo(f"{(result.directory / name).stat().st_size:>10}  {result.directory / name}")
     click.echo(f"fingerprint {result.fingerprint}")

@@ -26,7 +26,11 @@ __all__ = ["site_command"]
     help="Where the copy is published: the root of a host, e.g. https://siege626.example.org/.",
 )
 @dist_option("copied under /dist/")
-@click.option("--force", is_flag=True, help="Replace DIR if it holds a previous copy.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace DIR if it is empty or a previous copy (every file as kg site wrote it).",
+)
 def site_command(out: Path, base_url: str, dist_dir: Path, force: bool) -> None:
     """Write every page, every resource's data documents, the ontology, the parts, the
     canned questions with their answers and the release files to DIR, as kg serve
@@ -43,5 +47,6 @@ def site_command(out: Path, base_url: str, dist_dir: Path, force: bool) -> None:
         dist_dir=dist_dir,
         force=force,
         progress=lambda total: count_progress("kg site", total, "files"),
+        notify=lambda note: click.echo(f"kg site: {note}", err=True),
     )
     click.echo(f"kg site: {len(result.files)} files, {result.size} bytes in {result.directory}")

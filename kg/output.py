@@ -6,7 +6,6 @@ A failure half-way leaves the old file (or no file) in place, never a partial on
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import BinaryIO
 
 from kg.errors import KgError
 
-__all__ = ["OutputFileError", "replace_directory", "stream_atomically", "write_atomically"]
+__all__ = ["OutputFileError", "stream_atomically", "write_atomically"]
 
 
 class OutputFileError(KgError):
@@ -63,22 +62,6 @@ def stream_atomically(path: Path | str, write: Callable[[BinaryIO], object]) -> 
         temporary.unlink(missing_ok=True)
         raise
     return target
-
-
-def replace_directory(staging: Path, destination: Path) -> None:
-    """Put the finished directory ``staging`` in the place of ``destination``.
-
-    Both renames are within one parent, so each is atomic: a reader sees the old
-    directory or the new one, never a half-written one (the old one is removed last).
-    """
-    os.chmod(staging, 0o755)
-    if destination.exists():
-        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-        destination.rename(old)
-        staging.rename(destination)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(destination)
 
 
 def _umask() -> int:

@@ -20,15 +20,15 @@ Not answered, because no static file can: ``/sparql``, ``/query`` and ``/search`
 (DYNAMIC_PATHS) are each a page saying so; canned queries with other parameters than
 their defaults are not written. The copy's dataset description names no SPARQL endpoint.
 
-The copy is built in a directory beside the target and renamed into place at the end;
-an existing target is replaced only with ``force`` and only if it is empty or a
-previous copy (its ``.htaccess`` says so), so a failure never leaves a half-written one.
+The copy is built in a directory beside the target and renamed into place at the end,
+so a failure never leaves a half-written one. An existing target is replaced only with
+``force``, and only if it is empty or provably a previous copy: its manifest
+(``.kg-manifest.json``, written last) lists every file in it with its SHA-256
+(:mod:`kg.owned_output`). A web root with other files is refused, naming them.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from kg.errors import KgError
-from kg.output import OutputFileError, replace_directory
+from kg.output import OutputFileError
+from kg.owned_output import Owner, Staging, manifest_owner, recover, refuse_foreign, write_manifest
 from kg.site_rules import static_htaccess, w3id_htaccess, write_static_rules
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ __all__ = [
 # URLs only a running server answers; a static copy's pages still link to them.
 DYNAMIC_PATHS = frozenset({"/sparql", "/query", "/search"})
 W3ID = "https://w3id.org/siege626/"
+COMMAND = "kg site"
+_OWNER: Owner = manifest_owner(COMMAND)
 
 
 @dataclass(frozen=True)
@@ -106,31 +109,32 @@ def build_site(
     dist_dir: Path | None = Path("dist"),
     force: bool = False,
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
+    notify: Callable[[str], None] = lambda note: None,
 ) -> SiteResult:
     """Write the static copy to ``target``, published at ``base_url`` (a host's root).
 
     ``progress(total)``, if given, is a context manager giving a function called with the
     number of files written since its last call (:func:`kg.progress.count_progress`).
+    ``notify`` is told at once what was recovered from an interrupted run.
     """
     from kg.serve.settings import ServeSettings
     from kg.serve.state import shipped_graphs
 
     url = publication_url(base_url)
     destination = Path(target)
-    _check_replaceable(destination, force)
     parent = destination.absolute().parent
     if not parent.is_dir():
         raise OutputFileError(destination, f"{parent}: no such directory")
+    for note in recover(destination, _OWNER).notes(destination):
+        notify(note)
+    _check_replaceable(destination, force)
     settings = replace(
         ServeSettings(), base_url=url, dist_dir=dist_dir, workers=1, sparql_endpoint=False
     )
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
-    except OSError as error:
-        raise OutputFileError(destination, error.strerror or str(error)) from None
-    try:
+    with Staging(destination, _OWNER) as staged:
         from kg.serve import create_app
 
+        staging = staged.output
         app = create_app(settings, shipped_graphs())
         server: Server = app.state.server
         items = site_urls(server)
@@ -150,10 +154,8 @@ def build_site(
             raise KgError(
                 f"kg site: {len(broken)} broken link(s) in the copy, first {href!r} on {page}"
             )
-        replace_directory(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_manifest(staging, COMMAND)
+        staged.swap()
     files = sorted(
         path.relative_to(destination).as_posix()
         for path in destination.rglob("*")
@@ -216,22 +218,15 @@ def _render_all(
 
 
 def _check_replaceable(destination: Path, force: bool) -> None:
+    """Refuse, before the build, a target that is not absent, or with ``force`` empty or
+    provably a previous copy (the swap checks it again before it moves)."""
     if not destination.exists() and not destination.is_symlink():
         return
     if not destination.is_dir() or destination.is_symlink():
         raise OutputFileError(destination, "exists and is not a directory")
     if not force:
         raise OutputFileError(destination, "exists; --force replaces a previous copy")
-    if any(destination.iterdir()) and not _is_previous_copy(destination):
-        raise OutputFileError(destination, "not empty and not a previous copy of kg site")
-
-
-def _is_previous_copy(directory: Path) -> bool:
-    try:
-        with (directory / ".htaccess").open(encoding="utf-8") as handle:
-            return handle.readline().startswith("# Generated by `kg site`")
-    except OSError:
-        return False
+    refuse_foreign(destination, _OWNER)
 
 
 # -- links --------------------------------------------------------------------------------

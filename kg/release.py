@@ -2,8 +2,10 @@
 documentation and diagram, and SHA256SUMS, in one directory.
 
 The directory is built beside the target and renamed into place at the end, so a failed
-build leaves the previous release as it was. Only a directory that is empty or holds a
-previous release (it has SHA256SUMS) is replaced.
+build leaves the previous release as it was. Only a directory that is empty or provably
+a previous release is replaced: its manifest (``.kg-manifest.json``, written last) must
+list every file in it with its SHA-256 (:mod:`kg.owned_output`). Any other file in it
+is named in a one-line refusal, and nothing is deleted.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +26,16 @@ from kg.diagram import diagram_dot, render_diagram
 from kg.docs import ontology_page
 from kg.export import FORMATS, export, generated_notice
 from kg.jsonld import context_bytes, shipped_context
-from kg.output import OutputFileError, replace_directory
+from kg.output import OutputFileError
+from kg.owned_output import (
+    MANIFEST,
+    Owner,
+    Staging,
+    manifest_owner,
+    recover,
+    refuse_foreign,
+    write_manifest,
+)
 from kg.parts import select_parts
 
 __all__ = ["DOC_PAGES", "ReleaseResult", "build_release", "release_date"]
@@ -35,6 +46,8 @@ DESCRIPTION = "void.ttl"
 CONTEXT = "context.jsonld"
 # The ontology files documented as HTML pages, by page name.
 DOC_PAGES = {"ontology": "siege626.ttl", "alignments": "alignments.ttl"}
+COMMAND = "kg release"
+_OWNER: Owner = manifest_owner(COMMAND)
 
 
 @dataclass(frozen=True)
@@ -70,26 +83,27 @@ def release_date() -> date:
 
 
 def build_release(
-    target: Path | str, *, docs: bool = True, issued: date | None = None
+    target: Path | str,
+    *,
+    docs: bool = True,
+    issued: date | None = None,
+    notify: Callable[[str], None] = lambda note: None,
 ) -> ReleaseResult:
     """Build the release into ``target`` (replaced whole); ``docs=False`` skips the HTML
-    pages and the diagram, which need pyLODE and Graphviz."""
+    pages and the diagram, which need pyLODE and Graphviz. ``notify`` is told at once
+    what was recovered from an interrupted run (even if the build then fails)."""
     destination = Path(target)
-    _check_replaceable(destination)
-    parent = destination.parent
+    parent = destination.absolute().parent
     if not parent.is_dir():
         raise OutputFileError(destination, f"{parent}: no such directory")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
-    except OSError as error:
-        raise OutputFileError(destination, error.strerror or str(error)) from None
-    try:
+    for note in recover(destination, _OWNER).notes(destination):
+        notify(note)
+    _check_replaceable(destination)
+    with Staging(destination, _OWNER) as staging:
         dataset = canonicalize(select_parts())
-        notes = _write_release(staging, dataset, docs, issued or release_date())
-        replace_directory(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        notes = _write_release(staging.output, dataset, docs, issued or release_date())
+        write_manifest(staging.output, COMMAND)
+        staging.swap()
     files = tuple(sorted(_relative_files(destination)))
     return ReleaseResult(destination, dataset.fingerprint(), files, notes)
 
@@ -143,17 +157,18 @@ def _write_checksums(directory: Path) -> None:
 
 
 def _relative_files(directory: Path) -> list[str]:
+    """The release's files but SHA256SUMS and the manifest, which list the others."""
     return [
         path.relative_to(directory).as_posix()
         for path in directory.rglob("*")
-        if path.is_file() and path.name != CHECKSUMS
+        if path.is_file() and path.name not in (CHECKSUMS, MANIFEST)
     ]
 
 
 def _check_replaceable(destination: Path) -> None:
-    if not destination.exists():
+    """Refuse, before the build, a target that is neither absent, empty nor our release."""
+    if not destination.exists() and not destination.is_symlink():
         return
-    if not destination.is_dir():
-        raise OutputFileError(destination, "not a directory")
-    if any(destination.iterdir()) and not (destination / CHECKSUMS).is_file():
-        raise OutputFileError(destination, f"not empty and not a previous release (no {CHECKSUMS})")
+    if destination.is_symlink() or not destination.is_dir():
+        raise OutputFileError(destination, "exists and is not a directory")
+    refuse_foreign(destination, _OWNER)

@@ -7,6 +7,9 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +17,9 @@ import pytest
 
 from kg.export import FORMATS
 from kg.output import OutputFileError
+from kg.owned_output import MANIFEST, ForeignFilesError
 from kg.release import build_release
+from tests.cli_helpers import assert_one_line_error, invoke
 
 REQUIRE_TOOLS = bool(os.environ.get("SIEGE626_REQUIRE_TOOLS"))
 
@@ -47,6 +52,7 @@ def test_release_holds_every_file(release: Path) -> None:
     expected = {fmt.filename for fmt in FORMATS.values()} | {
         "FINGERPRINT",
         "SHA256SUMS",
+        MANIFEST,
         "context.jsonld",
         "void.ttl",
         "docs/ontology.html",
@@ -66,9 +72,17 @@ def test_checksums_cover_every_other_file(release: Path) -> None:
         digest, name = line.split("  ", 1)
         listed[name] = digest
     files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
-    assert set(listed) == files - {"SHA256SUMS"}
+    assert set(listed) == files - {"SHA256SUMS", MANIFEST}
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+
+
+def test_the_manifest_vouches_for_every_file(release: Path) -> None:
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["command"] == "kg release"
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == files - {MANIFEST}
+    assert manifest["directories"] == ["docs"]
 
 
 def test_fingerprint_file_matches_the_nquads(release: Path) -> None:
@@ -108,16 +122,71 @@ def test_release_replaces_only_a_previous_release(tmp_path: Path) -> None:
     target = tmp_path / "dist"
     build_release(target, docs=False, issued=date(2026, 1, 2))
     first = (target / "SHA256SUMS").read_bytes()
-    (target / "stale.txt").write_text("from an older release\n")
+    (target / "siege626.ttl").write_text("edited by hand\n")
+    (target / "stale.txt").write_text("not written by kg release\n")
+    with pytest.raises(ForeignFilesError) as raised:
+        build_release(target, docs=False, issued=date(2026, 1, 2))
+    assert "2 entries that kg release did not write: siege626.ttl, stale.txt;" in str(raised.value)
+    assert (target / "stale.txt").exists()
+    (target / "stale.txt").unlink()
+    (target / "siege626.ttl").unlink()  # a file of the release removed: nothing foreign
     build_release(target, docs=False, issued=date(2026, 1, 2))
     assert (target / "SHA256SUMS").read_bytes() == first
-    assert not (target / "stale.txt").exists()
+    assert (target / "siege626.ttl").is_file()
     assert not (target / "docs").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dist"]
 
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "notes.txt").write_text("mine\n")
-    with pytest.raises(OutputFileError, match="not a previous release"):
+    with pytest.raises(OutputFileError, match="1 entry that kg release did not write: notes.txt"):
         build_release(precious, docs=False)
     assert (precious / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_downloads_folder_with_sha256sums_is_refused_and_kept(tmp_path: Path) -> None:
+    """A file named SHA256SUMS proves nothing: only the manifest of every file does."""
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    files = {
+        "SHA256SUMS": "0" * 64 + "  ubuntu.iso\n",
+        "ubuntu.iso": "an image",
+        "taxes.pdf": "%PDF-1.7",
+    }
+    for name, text in files.items():
+        (downloads / name).write_text(text)
+    code, _, stderr = invoke("release", "--out", str(downloads), "--no-docs")
+    assert code == 2
+    assert_one_line_error(
+        stderr,
+        f"{downloads}: cannot write (holds 3 entries that kg release did not write: "
+        "SHA256SUMS, taxes.pdf, ubuntu.iso; nothing was deleted)",
+    )
+    assert {path.name: path.read_text() for path in downloads.iterdir()} == files
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["Downloads"]
+
+
+def test_a_killed_release_leaves_nothing_the_next_one_does_not_clear(tmp_path: Path) -> None:
+    """A release killed while it writes leaves its staging directory; the next run removes
+    it, and only it (a look-alike of the user's stays)."""
+    target = tmp_path / "dist"
+    program = (
+        "import os, signal, sys\n"
+        "import kg.release\n"
+        "def killed(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "kg.release._write_checksums = killed\n"
+        "from kg.cli import main\n"
+        f"main(['release', '--out', {str(target)!r}, '--no-docs'])\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    (stale,) = [path for path in tmp_path.iterdir() if path.name.startswith(".dist.")]
+    look_alike = tmp_path / ".dist.k3j4h5g6"
+    look_alike.mkdir()
+    (look_alike / "SHA256SUMS").write_text("mine\n")
+    code, _, stderr = invoke("release", "--out", str(target), "--no-docs")
+    assert code == 0, stderr
+    assert f"removed the staging directory an interrupted run left: {stale}" in stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".dist.k3j4h5g6", "dist"]
+    assert (look_alike / "SHA256SUMS").read_text() == "mine\n"

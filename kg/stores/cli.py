@@ -304,7 +304,13 @@ def _load_local(
         )
     if location is None:
         raise click.UsageError(f"--store {local.name} needs --location DIR")
-    report = load_tdb2(location, shipped_parts(names), graph_base=local.graph_base, replace=replace)
+    report = load_tdb2(
+        location,
+        shipped_parts(names),
+        graph_base=local.graph_base,
+        replace=replace,
+        notify=lambda note: click.echo(f"kg load: {note}", err=True),
+    )
     click.echo(render_tdb2_load(report), nl=False)
 
 
@@ -312,10 +318,6 @@ def render_tdb2_load(report: Tdb2Load) -> str:
     """One line per graph and the total, as for a server; what was replaced or removed."""
     width = max((len(graph.part) for graph in report.graphs), default=4)
     lines = []
-    if report.removed_staging is not None:
-        lines.append(
-            f"removed the staging database an interrupted load left: {report.removed_staging}"
-        )
     lines += [
         f"{graph.part:<{width}}  {graph.triples:>8} triples  <{graph.graph}>"
         for graph in report.graphs

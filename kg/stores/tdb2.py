@@ -5,12 +5,16 @@ each part in its own named graph (the same graphs as on a server), and loads it 
 Jena's bulk loader, ``tdb2.tdbloader``. The load is never seen half done:
 
 1. every literal is checked locally first (an ill-typed one stops the load, exit 2);
-2. the bulk loader fills a staging database beside DIR (``.NAME.loading``; one that a
-   killed load left is removed first: it is named from DIR, never found by pattern);
+2. the bulk loader fills a staging database in a marked, locked directory beside DIR
+   (:class:`kg.owned_output.Staging`); what a killed load left there is recovered first
+   (:func:`kg.owned_output.recover`: a database it had moved aside is put back, its
+   staging directory removed — only directories that its marker proves are ours);
 3. each named graph of the staging database must hold as many triples as its part;
-4. only then does the staging database take DIR's place by rename. DIR must not exist,
-   be empty, or (``replace=True``, ``--replace``) hold a TDB2 database that no process
-   has open; any other directory is refused, so no user file is ever deleted.
+4. only then does the staging database take DIR's place, by two renames. DIR must not
+   exist, be empty, or (``replace=True``, ``--replace``) hold a TDB2 database that no
+   process has open and nothing else: a database is recognised by TDB2's own files
+   (``tdb.lock``, ``Data-NNNN/`` holding its indexes, node table and journal), and any
+   other entry is named in the refusal, so no user file is ever deleted.
 
 Queries run in one JVM for many queries (:file:`Tdb2Queries.java`, run from source): a
 canned query over the graphs of the asserted parts, an ad hoc one over every part, named
@@ -21,11 +25,10 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import shutil
+import re
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from rdflib import Dataset, Graph, URIRef
 from kg import loading
 from kg.catalogue import QueryFile
 from kg.literal_checks import check_literals
+from kg.owned_output import Owner, Staging, recover, refuse_foreign
 from kg.parameters import bind_values
 from kg.queries import ParameterValue, Result, bind_parameters, get_query, prepare
 from kg.stores.jena import run_jena
@@ -43,6 +47,7 @@ from kg.stores.queries import boolean_columns, query_form, with_known_prefixes
 from kg.stores.virtuoso import read_json_results
 
 __all__ = [
+    "TDB2_OWNER",
     "TDB2_STORE",
     "Tdb2Error",
     "Tdb2Load",
@@ -50,10 +55,23 @@ __all__ = [
     "is_tdb2_database",
     "load_tdb2",
     "run_queries_on_tdb2",
+    "tdb2_foreign",
     "tdb2_graph",
 ]
 
 _QUERIES_PROGRAM = Path(__file__).with_name("Tdb2Queries.java")
+# TDB2's layout (Jena 4): DIR/tdb.lock and generations DIR/Data-NNNN, each holding the
+# B+tree indexes (.bpt, .dat, .idn) of the quad and triple orders, the node table and
+# prefix table, their data files, the journal and a tdb.lock of its own.
+_GENERATION = re.compile(r"Data-[0-9]{4}")
+_INDEXES = "SPO POS OSP GSPO GPOS GOSP SPOG POSG OSPG GPU nodes prefixes".split()
+_GENERATION_FILES = frozenset(
+    [f"{index}.{suffix}" for index in _INDEXES for suffix in ("bpt", "dat", "idn")]
+    + ["nodes-data.bdf", "nodes-data.obj", "prefixes-data.bdf", "prefixes-data.obj"]
+    + ["journal.jrnl", "tdb.lock"]
+)
+# The files without which a generation is no database.
+_GENERATION_CORE = frozenset({"nodes.dat", "nodes.idn", "journal.jrnl"})
 _COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -68,8 +86,6 @@ class Tdb2Load:
     seconds: float
     # A TDB2 database that was at the location before and is replaced by this one.
     replaced: bool = False
-    # The staging database a killed load had left beside the location, removed first.
-    removed_staging: Path | None = None
 
     @property
     def triples(self) -> int:
@@ -92,10 +108,45 @@ def tdb2_graph(part: str, graph_base: str | None = None) -> URIRef:
 
 
 def is_tdb2_database(location: Path) -> bool:
-    """Whether ``location`` holds a TDB2 database (its ``Data-NNNN`` generations)."""
-    return location.is_dir() and any(
-        child.is_dir() and child.name.startswith("Data-") for child in location.iterdir()
+    """Whether ``location`` holds a TDB2 database: a generation ``Data-NNNN`` holding
+    TDB2's node table and journal (other files may lie beside it)."""
+    if location.is_symlink() or not location.is_dir():
+        return False
+    return any(
+        _GENERATION.fullmatch(child.name)
+        and child.is_dir()
+        and not child.is_symlink()
+        and _GENERATION_CORE <= {file.name for file in child.iterdir() if file.is_file()}
+        for child in location.iterdir()
     )
+
+
+def tdb2_foreign(location: Path) -> list[str]:
+    """The entries of ``location`` that are not TDB2's own files (all of them if it holds
+    no TDB2 database): what replacing it would delete that TDB2 did not write."""
+    entries = sorted(location.iterdir())
+    if not is_tdb2_database(location):
+        return [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
+    foreign = []
+    for entry in entries:
+        if entry.is_symlink():
+            foreign.append(entry.name)
+        elif entry.name == "tdb.lock" and entry.is_file():
+            continue
+        elif _GENERATION.fullmatch(entry.name) and entry.is_dir():
+            foreign += [
+                f"{entry.name}/{file.name}"
+                for file in sorted(entry.iterdir())
+                if file.name not in _GENERATION_FILES or file.is_symlink() or not file.is_file()
+            ]
+        else:
+            foreign.append(entry.name + ("/" if entry.is_dir() else ""))
+    return foreign
+
+
+# Staging directories beside the location are marked with this command; a database is
+# proven by TDB2's layout (its files change as a server uses it: no manifest holds).
+TDB2_OWNER = Owner("kg load --store jena-tdb2", tdb2_foreign, "that are not TDB2's own files")
 
 
 def load_tdb2(
@@ -104,45 +155,45 @@ def load_tdb2(
     *,
     graph_base: str | None = None,
     replace: bool = False,
+    notify: Callable[[str], None] = lambda note: None,
 ) -> Tdb2Load:
-    """Bulk-load ``parts`` into a new TDB2 database at ``location``, each in its named graph."""
+    """Bulk-load ``parts`` into a new TDB2 database at ``location``, each in its named graph.
+
+    ``notify`` is told at once what was recovered from a killed load (even if this one
+    then stops)."""
     started = time.monotonic()
     location = Path(location).absolute()
     if graph_base is not None and not is_graph_base(graph_base):
         raise StoreOptionError(f"--graph-base is not an absolute IRI: {graph_base!r}")
+    if not location.parent.is_dir():
+        raise StoreOptionError(f"--location: the directory {location.parent} does not exist")
+    for note in recover(location, TDB2_OWNER).notes(location):
+        notify(note)
     replaced = _check_location(location, replace)
     for part in parts:
         check_literals(part.graph, f"part '{part.name}'")
     graphs = tuple(
         LoadedGraph(part.name, tdb2_graph(part.name, graph_base), len(part.graph)) for part in parts
     )
-    staging = location.parent / f".{location.name}.loading"
-    removed = None
-    if staging.exists():
-        shutil.rmtree(staging)
-        removed = staging
-    staging.mkdir()
-    try:
-        database = staging / "database"
-        quads = staging / "parts.nq"
+    with Staging(location, TDB2_OWNER) as staging:
+        database = staging.output
+        quads = staging.scratch / "parts.nq"
         _write_nquads(parts, graphs, quads)
         loaded = run_jena("tdb2.tdbloader", ["--loc", str(database), str(quads)])
         if loaded.returncode != 0:
             raise Tdb2Error(f"the bulk loader failed: {_last_error(loaded.stderr)}")
-        _verify(database, graphs, staging)
-        _swap(database, location, staging, replaced)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Tdb2Load(location, graphs, time.monotonic() - started, replaced, removed)
+        _verify(database, graphs, staging.scratch)
+        if replaced:
+            _refuse_if_open(location)  # a server may have opened it while the loader ran
+        staging.swap()
+    return Tdb2Load(location, graphs, time.monotonic() - started, replaced)
 
 
 def _check_location(location: Path, replace: bool) -> bool:
     """Refuse a location that is not ours to fill; True when a database will be replaced."""
-    if not location.parent.is_dir():
-        raise StoreOptionError(f"--location: the directory {location.parent} does not exist")
-    if not location.exists():
+    if not location.exists() and not location.is_symlink():
         return False
-    if not location.is_dir():
+    if location.is_symlink() or not location.is_dir():
         raise StoreOptionError(f"--location {location} is a file, not a directory")
     if not any(location.iterdir()):
         return False
@@ -155,6 +206,7 @@ def _check_location(location: Path, replace: bool) -> bool:
         raise StoreOptionError(
             f"--location {location} already holds a TDB2 database; add --replace to replace it"
         )
+    refuse_foreign(location, TDB2_OWNER)
     _refuse_if_open(location)
     return True
 
@@ -219,15 +271,6 @@ def _verify(database: Path, graphs: Sequence[LoadedGraph], scratch: Path) -> Non
         raise Tdb2Error(
             f"the bulk loader's database does not hold the parts ({shown}); nothing replaced"
         )
-
-
-def _swap(database: Path, location: Path, staging: Path, replaced: bool) -> None:
-    """Put the verified database in place: renames within one directory, never a copy."""
-    if replaced:
-        # The previous database moves into the staging directory, removed afterwards.
-        location.rename(staging / "previous")
-    # An empty directory at the location is replaced by the rename itself.
-    os.replace(database, location)
 
 
 def run_queries_on_tdb2(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ from kg.stores.tdb2 import (
     is_tdb2_database,
     load_tdb2,
     run_queries_on_tdb2,
+    tdb2_foreign,
 )
 
 from .test_store_queries import _assert_same
@@ -63,24 +65,60 @@ RDF_FORMATS = [name for name in FORMATS if name != "lpf"]
 @dataclasses.dataclass(frozen=True)
 class Loaded:
     location: Path
-    stale: Path
+    stale: tuple[Path, ...]  # the staging directory the killed load left
+    users: Path
     output: str
+    errors: str
 
 
 @pytest.fixture(scope="module")
 def loaded(jena: None, tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     """The shipped graph, every part, bulk-loaded once by ``kg load --store jena-tdb2``.
 
-    Beside the location lies what a killed load leaves: its staging directory.
+    Beside the location lie what a load killed before the bulk loader leaves (its staging
+    directory), and a user's directory with the name older versions staged in.
     """
     directory = tmp_path_factory.mktemp("tdb2")
     location = directory / "siege626"
-    stale = directory / ".siege626.loading"
-    stale.mkdir()
-    (stale / "parts.nq").write_text("half written", encoding="utf-8")
+    users = directory / ".siege626.loading"
+    users.mkdir()
+    (users / "parts.nq").write_text("the user's own", encoding="utf-8")
+    _killed_load(location, "kg.stores.tdb2.run_jena")
+    stale = [
+        path
+        for path in directory.iterdir()
+        if path.name.startswith(".siege626.") and path != users
+    ]
     code, out, err = invoke("load", "--store", "jena-tdb2", "--location", str(location))
     assert code == 0, err
-    return Loaded(location, stale, out)
+    return Loaded(location, tuple(stale), users, out, err)
+
+
+def _killed_load(location: Path, kill_in: str, *args: str) -> None:
+    """Run kg load into ``location`` in a child process that is killed (SIGKILL) when it
+    calls ``kill_in``: a function's dotted name, or "rename" for the first rename of the
+    location itself (the swap's first step)."""
+    program = (
+        "import importlib, os, signal\n"
+        f"location, kill_in = {str(location)!r}, {kill_in!r}\n"
+        "def kill():\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "if kill_in == 'rename':\n"
+        "    rename = os.rename\n"
+        "    def renamed(source, target, *rest, **kwargs):\n"
+        "        rename(source, target, *rest, **kwargs)\n"
+        "        if os.fspath(source) == location:\n"
+        "            kill()\n"
+        "    os.rename = renamed\n"
+        "else:\n"
+        "    module, name = kill_in.rsplit('.', 1)\n"
+        "    setattr(importlib.import_module(module), name, lambda *a, **k: kill())\n"
+        "from kg.cli import main\n"
+        "main(['load', '--store', 'jena-tdb2', '--location', location, "
+        f"*{list(args)!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=600)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
 
 
 @pytest.fixture(scope="module")
@@ -169,10 +207,15 @@ def test_no_database_is_created_where_there_was_none(jena: None, tmp_path: Path)
 
 def test_kg_load_jena_tdb2_end_to_end(loaded: Loaded) -> None:
     assert is_tdb2_database(loaded.location)
-    assert not loaded.stale.exists()
+    # The user's directory named like older versions' staging is nobody's to delete.
+    assert (loaded.users / "parts.nq").read_text(encoding="utf-8") == "the user's own"
+    (stale,) = loaded.stale
+    assert not stale.exists()
+    assert loaded.errors == (
+        f"kg load: removed the staging directory an interrupted run left: {stale}\n"
+    )
     lines = loaded.output.splitlines()
-    assert lines[0] == f"removed the staging database an interrupted load left: {loaded.stale}"
-    for part, line in zip(loading.PARTS, lines[1:], strict=False):
+    for part, line in zip(loading.PARTS, lines, strict=False):
         triples = len(loading.load_graph([part]))
         assert line.split() == [part, str(triples), "triples", f"<{loading.part_graph(part)}>"]
     total = len(loading.load_graph())
@@ -180,7 +223,78 @@ def test_kg_load_jena_tdb2_end_to_end(loaded: Loaded) -> None:
         f"loaded {total} triples into 4 graphs of the TDB2 database {loaded.location} "
     )
     assert lines[-1].endswith("every count verified")
-    assert sorted(path.name for path in loaded.location.parent.iterdir()) == ["siege626"]
+    assert sorted(path.name for path in loaded.location.parent.iterdir()) == [
+        ".siege626.loading",
+        "siege626",
+    ]
+
+
+def test_a_database_is_recognised_by_tdb2s_own_files(database: Path, tmp_path: Path) -> None:
+    assert tdb2_foreign(database) == []
+    copy = tmp_path / "db"
+    subprocess.run(["cp", "-a", str(database), str(copy)], check=True)
+    (copy / "Backups").mkdir()
+    (copy / "Data-0001" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert is_tdb2_database(copy)
+    assert tdb2_foreign(copy) == ["Backups/", "Data-0001/notes.txt"]
+    code, _, err = invoke("load", "--store", "jena-tdb2", "--location", str(copy), "--replace")
+    assert code == 2
+    assert_one_line_error(
+        err,
+        f"{copy}: cannot write (holds 2 entries that are not TDB2's own files: "
+        "Backups/, Data-0001/notes.txt; nothing was deleted)",
+    )
+    assert (copy / "Data-0001" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("generation", ["Data-photos", "Data-0001"])
+def test_a_folder_with_a_data_child_is_no_database(tmp_path: Path, generation: str) -> None:
+    """A Data-… child alone is not TDB2's: --replace deletes nothing of such a folder."""
+    folder = tmp_path / "folder"
+    (folder / generation).mkdir(parents=True)
+    (folder / generation / "holiday.jpg").write_bytes(b"\xff\xd8")
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    assert not is_tdb2_database(folder)
+    before = sorted(str(path) for path in tmp_path.rglob("*"))
+    code, _, err = invoke("load", "--store", "jena-tdb2", "--location", str(folder), "--replace")
+    assert code == 2
+    assert_one_line_error(err, f"--location {folder} is not empty and holds no TDB2 database")
+    assert sorted(str(path) for path in tmp_path.rglob("*")) == before
+    assert (folder / generation / "holiday.jpg").read_bytes() == b"\xff\xd8"
+
+
+def test_a_load_killed_between_the_renames_gives_the_previous_database_back(
+    database: Path, tmp_path: Path
+) -> None:
+    """Killed after the previous database moved aside and before the new one took its
+    place: the next load puts the previous one back, whole, before anything else."""
+    location = tmp_path / "db"
+    subprocess.run(["cp", "-a", str(database), str(location)], check=True)
+    before = _files(location)
+    _killed_load(location, "rename", "--replace", "--parts", "data")
+    assert not location.exists()
+    code, out, err = invoke("load", "--store", "jena-tdb2", "--location", str(location))
+    assert code == 2
+    note, error = err.splitlines(keepends=True)
+    assert note.startswith(f"kg load: put back {location}, which an interrupted run had left in ")
+    assert_one_line_error(error, f"--location {location} already holds a TDB2 database")
+    assert _files(location) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["db"]
+    # The database answers as before: every part is there.
+    answers = run_queries_on_tdb2(location, [Tdb2Query(_count_query(tmp_path))])
+    assert answers[0].rows[0][0].toPython() == len(loading.load_graph())
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.name != "tdb.lock"
+    }
+
+
+def _count_query(directory: Path) -> QueryFile:
+    return _ad_hoc(directory, "count-all", AD_HOC["count"])
 
 
 def test_a_database_is_replaced_only_when_asked(database: Path, tmp_path: Path) -> None:
