@@ -94,6 +94,19 @@ class _Group(click.Group):
     Also finds the commands of ``_LAZY_COMMANDS`` when they are asked for.
     """
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # --help and --version of the group itself are written while its options are
+        # parsed, before invoke(): an output that cannot take them is reported here.
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            _discard_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as error:
+            _discard_stdout()
+            click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
+            sys.exit(EXIT_USAGE)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
 
