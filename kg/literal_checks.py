@@ -153,7 +153,7 @@ def _leap_rule_year(text: str) -> int:
 
     A year may have any number of digits; Python refuses to convert more than 4300.
     """
-    return int(text[:-4].lstrip("0123456789") + text[-4:])
+    return -int(text[-4:]) if text.startswith("-") else int(text[-4:])
 
 
 def _days_in_month(year: int, month: int) -> int:
