@@ -193,6 +193,26 @@ def test_a_pattern_or_flags_no_engine_can_use_is_a_shapes_error(
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "conforms"),
+    [
+        ("(", "q", False),  # with q, a string to find: "Abc" holds no "("
+        ("b", "iq", True),
+        ("^a.c$", "is", True),
+        ("^A b c$", "x", True),  # with x, whitespace in the pattern is left out
+    ],
+)
+def test_flags_pyshacl_would_ignore_are_refused_for_it(
+    pattern: str, flags: str, conforms: bool, tmp_path: Path
+) -> None:
+    constraint = f'sh:pattern "{pattern}" ; sh:flags "{flags}"'
+    with pytest.raises(ValidationSetupError) as caught:
+        _pattern_report(tmp_path, constraint, "pyshacl")
+    assert str(caught.value).startswith(f'shapes: sh:flags "{flags}" of _:'), str(caught.value)
+    assert "reads only the flags i and m" in str(caught.value)
+    assert _pattern_report(tmp_path, constraint, "oxigraph").conforms is conforms
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize(
     ("constraint", "conforms"),

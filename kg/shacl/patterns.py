@@ -31,12 +31,19 @@ __all__ = ["XPATH_FLAGS", "check_patterns", "match_in_linear_time"]
 # The flags of XPath's fn:matches, which SPARQL's REGEX and SHACL's sh:flags take.
 XPATH_FLAGS = frozenset("smixq")
 
+# The flags pyshacl's pattern component reads; it ignores the others.
+_PYSHACL_FLAGS = frozenset("im")
+
 # Substituted variables must be projected.
 _OXIGRAPH_ACCEPTS = "SELECT ?pattern ?flags (REGEX('', ?pattern, ?flags) AS ?accepted) {}"
 
 
-def check_patterns(shapes: Graph) -> None:
-    """Raise ValidationSetupError for an sh:pattern or sh:flags that an engine refuses."""
+def check_patterns(shapes: Graph, for_pyshacl: bool = False) -> None:
+    """Raise ValidationSetupError for an sh:pattern or sh:flags that an engine refuses.
+
+    ``for_pyshacl``: the flags pyshacl ignores (s, x and q) are refused too, since it
+    would answer another question than the shapes ask.
+    """
     store = pyoxigraph.Store()
     for shape, pattern in shapes.subject_objects(SH.pattern):
         flags = shapes.value(shape, SH.flags)
@@ -47,6 +54,12 @@ def check_patterns(shapes: Graph) -> None:
             raise ValidationSetupError(
                 f"shapes: sh:flags {_shown(flags)} of {shape.n3()}: unknown flag "
                 f"{', '.join(map(repr, unknown))} (XPath knows s, m, i, x and q)"
+            )
+        ignored = sorted(set(flag_text) - _PYSHACL_FLAGS)
+        if for_pyshacl and ignored:
+            raise ValidationSetupError(
+                f"shapes: sh:flags {_shown(flags)} of {shape.n3()}: pyshacl, which validates "
+                f"these shapes, reads only the flags i and m, not {', '.join(map(repr, ignored))}"
             )
         try:
             if "q" not in flag_text:  # with q, the pattern is a string to find, not a regex

@@ -27,7 +27,7 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
         ShapeLoadError,
     )
 
-    check_patterns(shapes)
+    check_patterns(shapes, for_pyshacl=True)
     match_in_linear_time()
     try:
         _, report, _ = pyshacl.validate(
