@@ -79,6 +79,9 @@ _LAZY_COMMANDS = {
 }
 
 EXIT_VIOLATIONS = 1
+# kg validate --timeout's default: the shipped graph takes about a second, a thousand copies
+# of it under a minute; what is still running after ten minutes is taken to be stuck.
+VALIDATE_TIMEOUT = 600.0
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool stopped by a closed pipe reports
 # errno values of a write that failed for want of room or of a working device.
@@ -90,6 +93,19 @@ class _Group(click.Group):
 
     Also finds the commands of ``_LAZY_COMMANDS`` when they are asked for.
     """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # --help and --version of the group itself are written while its options are
+        # parsed, before invoke(): an output that cannot take them is reported here.
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            _discard_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as error:
+            _discard_stdout()
+            click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
+            sys.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
@@ -211,6 +227,14 @@ def main() -> None:
     help="SHACL engine: oxigraph runs each constraint once over all its focus nodes on the "
     "embedded store; pyshacl is the reference. Both give the same results.",
 )
+@click.option(
+    "--timeout",
+    type=Seconds(0, min_open=True),
+    default=VALIDATE_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a validation that runs longer than this (exit status 4).",
+)
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -220,6 +244,7 @@ def validate_command(
     links_files: tuple[Path, ...],
     checks_dir: Path | None,
     shacl_engine: str,
+    timeout: float,
 ) -> None:
     """Check DATA_FILEs (default: data/siege626.ttl) against the shapes and quality checks.
 
@@ -227,19 +252,28 @@ def validate_command(
     returns is a violation.
 
     Exit status: 0 when the data conforms, 1 when it does not (the report says why),
-    2 when a file is missing or malformed.
+    2 when a file is missing or malformed (shapes and checks too), 4 when the
+    validation runs past --timeout, 130 when interrupted (Ctrl-C).
     """
+    from kg.errors import QueryTimeoutError, ValidationTimeoutError
     from kg.reporting import render_report, summary_line
     from kg.validation import validate
 
-    report = validate(
-        data_paths=list(data_files) or None,
-        ontology_paths=list(ontology_files) or None,
-        shapes_path=shapes,
-        qc_dir=checks_dir,
-        links_paths=list(links_files) or None,
-        engine=shacl_engine,
-    )
+    try:
+        # In a thread of its own, like kg query: Oxigraph evaluates a constraint or a
+        # check without coming back to Python, and only the main thread's wait can stop it.
+        report = call_interruptibly(
+            validate,
+            data_paths=list(data_files) or None,
+            ontology_paths=list(ontology_files) or None,
+            shapes_path=shapes,
+            qc_dir=checks_dir,
+            links_paths=list(links_files) or None,
+            engine=shacl_engine,
+            timeout=timeout,
+        )
+    except QueryTimeoutError:
+        raise ValidationTimeoutError(timeout) from None
     if report.engine_note is not None:
         click.echo(f"kg validate: SHACL by pyshacl, because {report.engine_note}", err=True)
     click.echo(render_report(report) if report.violations else summary_line(report), nl=False)

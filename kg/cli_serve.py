@@ -39,9 +39,18 @@ def listen_address(host: str) -> str:
 
 
 def checked_base_url(value: str | None) -> str | None:
-    """``value`` checked as an absolute http(s) URL with no query, fragment or user."""
+    """``value`` checked as an absolute http(s) URL with no query, fragment or user, and
+    no whitespace or control character anywhere."""
     if value is None:
         return None
+    # urlsplit drops tabs and newlines wherever they are (as WHATWG parsers do), so the URL
+    # it checks would not be the text the pages and headers are then written with.
+    unfit = next((char for char in value if char.isspace() or not char.isprintable()), None)
+    if unfit is not None:
+        raise KgError(
+            f"--base-url {value!r}: holds {unfit!r}; a URL has no whitespace or control "
+            "characters (percent-encode them)"
+        )
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number

@@ -22,6 +22,7 @@ __all__ = [
     "UnknownQueryError",
     "UnsupportedQueryError",
     "ValidationSetupError",
+    "ValidationTimeoutError",
 ]
 
 
@@ -84,6 +85,19 @@ class QueryTimeoutError(KgError):
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         super().__init__(f"the query ran past --timeout ({seconds:g} s) and was stopped")
+
+
+class ValidationTimeoutError(KgError):
+    """A validation that ran longer than it was allowed to (``kg validate --timeout``)."""
+
+    exit_code = 4
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"the validation ran past --timeout ({seconds:g} s) and was stopped; "
+            "give a larger --timeout if it is expected to take longer"
+        )
 
 
 class UnsupportedQueryError(KgError):

@@ -128,14 +128,32 @@ def check_literals(graph: Graph, source: str) -> None:
         raise IllTypedLiteralError(source, found)
 
 
+# Every finite bound above has at most this many digits. Longer integers are compared by
+# their sign alone: Python refuses to convert more than 4300 digits (sys.int_info), and a
+# valid xsd:integer may have any number.
+_BOUND_DIGITS = 20
+
+
 def _integer_check(low: int | None, high: int | None) -> Callable[[str], bool]:
     def check(text: str) -> bool:
         if not _INTEGER.fullmatch(text):
             return False
-        value = int(text)
+        negative = text.startswith("-")
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > _BOUND_DIGITS:
+            return low is None if negative else high is None
+        value = -int(digits) if negative else int(digits)
         return (low is None or value >= low) and (high is None or value <= high)
 
     return check
+
+
+def _leap_rule_year(text: str) -> int:
+    """The year modulo 10,000, with its sign: all the Gregorian leap rule looks at.
+
+    A year may have any number of digits; Python refuses to convert more than 4300.
+    """
+    return -int(text[-4:]) if text.startswith("-") else int(text[-4:])
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -153,7 +171,7 @@ def _fields_valid(match: re.Match[str]) -> bool:
         return False
     if fields.get("day"):
         day = int(fields["day"])
-        year = int(fields["year"]) if fields.get("year") else 2000  # --02-29 is allowed
+        year = _leap_rule_year(fields["year"]) if fields.get("year") else 2000  # --02-29 is allowed
         limit = _days_in_month(year, month) if month is not None else 31
         if not 1 <= day <= limit:
             return False

@@ -151,6 +151,11 @@ def _parse_with_rdflib(path: Path, graph: Graph) -> None:
         raise ParseError(path, line, column, str(getattr(error, "_why", error))) from None
     except UnicodeDecodeError as error:
         raise InputFileError(path, f"not UTF-8 ({error.reason})") from None
+    except ValueError as error:
+        # Oxigraph read the file already; what is left is a value rdflib will not make, such
+        # as an integer of more digits than Python converts (sys.get_int_max_str_digits).
+        reason = str(error).split(";")[0]
+        raise ParseError(path, None, None, f"rdflib cannot read a value ({reason})") from None
 
 
 def _bad_syntax_position(error: BadSyntax) -> tuple[int | None, int | None]:

@@ -115,6 +115,10 @@ def prepare(text: str, source: str | Path) -> Query:
         raise QuerySyntaxError(source, None, None, "the query is empty")
     try:
         parsed = parseQuery(text)
+    except RecursionError:
+        # rdflib's parser descends one Python call per bracket (and more): a hundred nested
+        # groups exhaust the interpreter's stack. A valid query, but not one rdflib can read.
+        raise QuerySyntaxError(source, None, None, _NESTS_TOO_DEEPLY) from None
     except ParseException as error:
         if _is_update(text):
             raise UnsupportedQueryError(
@@ -123,12 +127,17 @@ def prepare(text: str, source: str | Path) -> Query:
         raise QuerySyntaxError(source, error.lineno, error.col, _describe(error)) from None
     try:
         return translateQuery(parsed, initNs=KNOWN_PREFIXES)
+    except RecursionError:
+        raise QuerySyntaxError(source, None, None, _NESTS_TOO_DEEPLY) from None
     except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
         message = (str(error).strip().splitlines() or [type(error).__name__])[0]
         prefix = re.fullmatch(r"Unknown namespace prefix : (.*)", message)
         if prefix:
             message = f"unknown prefix '{prefix.group(1)}:'"
         raise QuerySyntaxError(source, None, None, message) from None
+
+
+_NESTS_TOO_DEEPLY = "the query nests too deeply for rdflib's SPARQL parser"
 
 
 def _is_update(text: str) -> bool:
@@ -221,6 +230,11 @@ def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) ->
     try:
         # rdflib evaluates lazily: the rows are computed while _collect reads them.
         return _collect(graph.query(prepared))
+    except RecursionError:
+        raise QueryEvaluationError(
+            f"{query_file.path}: the query nests too deeply for rdflib's SPARQL engine; "
+            "--engine oxigraph may answer it"
+        ) from None
     except (SPARQLError, ArithmeticError, AttributeError, KeyError, TypeError, ValueError) as error:
         # rdflib's engine fails on some valid queries that Oxigraph answers, such as
         # GROUP_CONCAT(DISTINCT ?x) over an unbound ?x (NotBoundError).

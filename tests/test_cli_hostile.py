@@ -379,6 +379,8 @@ HOSTILE_CASES = [
     ["load", "--endpoint", "http://127.0.0.1:1", "--user", "u", "--password-env", "KG_NO_SUCH"],
     ["load", "--endpoint", "http://127.0.0.1:1", "--store", "oxigraph", "--read-timeout", "nan"],
     ["query", "alliances", "--timeout", "inf"],
+    ["validate", "--timeout", "nan"],
+    ["validate", "--timeout", "0"],
 ]
 
 # kg serve runs until interrupted when it accepts its options, so these run as processes
@@ -394,6 +396,8 @@ SERVE_CASES = [
     ["serve", "--dist", "{regular}"],
     ["serve", "--time-limit", "nan"],
     ["serve", "--time-limit", "inf"],
+    ["serve", "--base-url", "https://example.org/\t"],
+    ["serve", "--base-url", "https://exa\nmple.org/"],
 ]
 
 
@@ -468,3 +472,162 @@ def test_hostile_input_as_a_user_sees_it(args: list[str], hostile: dict[str, str
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("kg: ") or "Error: Invalid value" in done.stderr, done.stderr
+
+
+# --- values past the interpreter's limits, shapes and checks that cannot run --------------
+
+SHAPES_HEAD = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    "@prefix ex: <http://example.org/> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+)
+SMALL_DATA = '@prefix ex: <http://example.org/> .\nex:a ex:n "x" .\n'
+
+
+def _written(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_validate_answers_for_integers_longer_than_python_converts(tmp_path: Path) -> None:
+    # Valid XML Schema: an xsd:integer, and a year, may have any number of digits; Python
+    # refuses to convert more than 4300 of them.
+    data = _written(
+        tmp_path / "long.ttl",
+        "@prefix ex: <http://example.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'ex:a ex:n {HUGE} .\nex:b ex:day "{HUGE}-01-01"^^xsd:date .\n',
+    )
+    for engine in ("oxigraph", "pyshacl"):
+        code, out, err = invoke("validate", data, "--engine", engine, "--checks", str(tmp_path))
+        assert code == 0, out + err
+        assert out.startswith("conforms: 2 data triples"), out
+
+
+def test_shapes_with_an_integer_longer_than_python_converts_are_one_line(tmp_path: Path) -> None:
+    shapes = _written(
+        tmp_path / "shapes.ttl",
+        SHAPES_HEAD + "ex:S sh:targetSubjectsOf ex:n ; "
+        f"sh:property [ sh:path ex:n ; sh:maxCount {HUGE} ] .\n",
+    )
+    data = _written(tmp_path / "data.ttl", SMALL_DATA)
+    code, _, err = invoke("validate", data, "--shapes", shapes)
+    assert code == 2
+    assert_one_line_error(err, f"{shapes}: rdflib cannot read a value (Exceeds the limit")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize(
+    "constraint",
+    [
+        'sh:sparql [ sh:select "SELECT $this WHERE { ( " ]',
+        'sh:rule [ a sh:SPARQLRule ; sh:construct "CONSTRUCT { $this ex:p 1 } WHERE { ( " ]',
+    ],
+    ids=["sh:select", "SPARQL rule"],
+)
+def test_shapes_whose_query_does_not_parse_are_one_line(
+    engine: str, constraint: str, tmp_path: Path
+) -> None:
+    shapes = _written(
+        tmp_path / "shapes.ttl", SHAPES_HEAD + f"ex:S sh:targetSubjectsOf ex:n ; {constraint} .\n"
+    )
+    data = _written(tmp_path / "data.ttl", SMALL_DATA)
+    code, _, err = invoke("validate", data, "--shapes", shapes, "--engine", engine)
+    assert code == 2
+    assert_one_line_error(err, "shapes: a SPARQL query does not parse (error at 5:")
+
+
+def test_a_check_that_cannot_be_evaluated_is_one_line(tmp_path: Path) -> None:
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    check = _written(
+        checks / "unknown-function-violation.rq",
+        "# Question: Which nodes does an unknown function pick?\n"
+        "# Columns: x\n"
+        "SELECT ?x WHERE { BIND(<urn:no-such-function>(1) AS ?x) }\n",
+    )
+    data = _written(tmp_path / "data.ttl", SMALL_DATA)
+    code, _, err = invoke("validate", data, "--checks", str(checks))
+    assert code == 2
+    assert_one_line_error(err, f"{check}: the check cannot be evaluated (")
+
+
+@pytest.mark.parametrize(
+    ("query", "reader"),
+    [
+        # rdflib's parser descends per bracket: a hundred nested groups exhaust its stack.
+        ("SELECT * WHERE { " + "{ " * 100 + "?s ?p ?o" + " }" * 100 + " }\n", "parser"),
+        # 500 UNIONs parse, and then its evaluator descends once per UNION.
+        ("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 500) + " }\n", "engine"),
+    ],
+    ids=["nested groups", "a long UNION"],
+)
+def test_rdflib_on_a_deeply_nested_query_is_one_line(
+    query: str, reader: str, tmp_path: Path
+) -> None:
+    path = _written(tmp_path / "deep.rq", query)
+    code, _, err = invoke("query", "--engine", "rdflib", "--file", path, *TINY_DATA)
+    assert code == 2
+    assert_one_line_error(err, f"{path}: the query nests too deeply for rdflib's SPARQL {reader}")
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"]])
+def test_help_on_a_full_device_is_one_line(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:  # noqa: PTH123 (a device, not a path to build)
+        done = _run(*args, stdout=full, capture_output=False, stderr=subprocess.PIPE)
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr, "cannot write the output: No space left on device")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://exa\tmple.org/", "https://example.org/\n", "https://example.org\r/"]
+)
+def test_site_refuses_whitespace_in_the_base_url(url: str, tmp_path: Path) -> None:
+    # urlsplit drops tabs and newlines, so the URL it checked was not the text written.
+    code, _, err = invoke("site", "--out", str(tmp_path / "site"), "--base-url", url)
+    assert code == 2
+    assert_one_line_error(err, f"--base-url {url!r}: holds")
+    assert not (tmp_path / "site").exists()
+
+
+# --- patterns, and a validation stopped by --timeout ---------------------------------------
+
+
+def test_a_catastrophic_pattern_is_matched_in_linear_time(tmp_path: Path) -> None:
+    # Python's re would backtrack 2**40 times on ^(a+)+$ against forty a's and a b. The
+    # default engine hands these data to pyshacl ("7.0" is kept by the store as 7), so both
+    # engines' paths meet the pattern; the subprocess's timeout is the bound of a hang.
+    shapes = _written(
+        tmp_path / "shapes.ttl",
+        SHAPES_HEAD + 'ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; '
+        'sh:pattern "^(a+)+$" ] .\n',
+    )
+    data = _written(
+        tmp_path / "data.ttl",
+        "@prefix ex: <http://example.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'ex:a ex:n "{"a" * 40}b" .\nex:b ex:m "7.0"^^xsd:decimal .\n',
+    )
+    for engine in ("oxigraph", "pyshacl"):
+        done = _run("validate", data, "--shapes", shapes, "--checks", tmp_path, "--engine", engine)
+        assert done.returncode == 1, done.stderr
+        assert "1. Violation: ex:a" in done.stdout
+        assert "sh:PatternConstraintComponent" in done.stdout
+        if engine == "oxigraph":
+            assert done.stderr.startswith("kg validate: SHACL by pyshacl, because the store")
+
+
+def test_validate_timeout_stops_the_validation(tmp_path: Path) -> None:
+    # A quality check Oxigraph evaluates without coming back to Python, for ever: the
+    # process must end, not wait for it.
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "endless-violation.rq").write_text(
+        "# Question: Endless?\n# Columns: n\n" + VALUES_COUNT, encoding="utf-8"
+    )
+    data = _written(tmp_path / "data.ttl", SMALL_DATA)
+    done = _run("validate", data, "--checks", checks, "--timeout", "1")
+    assert done.returncode == EXIT_TIMEOUT, done.stderr
+    assert_one_line_error(done.stderr, "the validation ran past --timeout (1 s) and was stopped")
+    assert done.stdout == ""

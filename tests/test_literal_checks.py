@@ -78,6 +78,33 @@ def test_ill_typed(text: str, datatype: str) -> None:
     assert not is_well_typed(_literal(text, datatype))
 
 
+# Python converts at most 4300 digits to an int (sys.get_int_max_str_digits); XML Schema
+# puts no bound on an xsd:integer or on a year.
+LONG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "datatype", "well_typed"),
+    [
+        (LONG, "integer", True),
+        ("-" + LONG, "integer", True),
+        (LONG, "nonNegativeInteger", True),
+        ("-" + LONG, "nonNegativeInteger", False),
+        ("-" + LONG, "negativeInteger", True),
+        (LONG, "long", False),
+        ("-" + LONG, "unsignedLong", False),
+        ("0" * 5000 + "1", "byte", True),  # leading zeros do not make it large
+        (LONG + "-01-01", "date", True),
+        (LONG + "-02-29", "date", False),  # ...9999 is not a leap year
+        (LONG[:-4] + "2000-02-29", "date", True),  # ...2000 is
+        ("-" + LONG + "-01-01T00:00:00", "dateTime", True),
+        (LONG + "-02", "gYearMonth", True),
+    ],
+)
+def test_literals_longer_than_python_converts(text: str, datatype: str, well_typed: bool) -> None:
+    assert is_well_typed(_literal(text, datatype)) is well_typed
+
+
 def test_check_names_the_triple_and_the_count() -> None:
     graph = Graph()
     graph.add((URIRef("http://e/a"), URIRef("http://e/n"), _literal("notanint", "integer")))

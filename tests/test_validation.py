@@ -156,3 +156,78 @@ def test_backed_graph_loads_in_batches_the_same_triples_on_both_sides(
     types = {id(predicate) for _, predicate, _ in backed if predicate == URIRef(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
     assert len(types) == 1
+
+
+def _pattern_report(tmp_path: Path, constraint: str, engine: str) -> ValidationReport:
+    shapes = tmp_path / "pattern-shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        f"ex:S sh:targetSubjectsOf ex:name ; sh:property [ sh:path ex:name ; {constraint} ] .\n"
+    )
+    data = tmp_path / "pattern-data.ttl"
+    data.write_text('@prefix ex: <http://example.org/> .\nex:a ex:name "Abc" .\n')
+    return validate(
+        data_paths=[data], ontology_paths=[], shapes_path=shapes, qc_dir=tmp_path, engine=engine
+    )
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize(
+    ("constraint", "expected"),
+    [
+        ('sh:pattern "("', 'shapes: sh:pattern "(" of _:'),
+        ('sh:pattern "[z-a]"', 'shapes: sh:pattern "[z-a]" of _:'),
+        # Python's re takes a back-reference; XPath's regexes as Oxigraph and RE2 read them
+        # do not: refused for both engines alike.
+        ('sh:pattern "(A)\\\\1"', 'shapes: sh:pattern "(A)\\\\1" of _:'),
+        ('sh:pattern "A" ; sh:flags "iz"', 'shapes: sh:flags "iz" of _:'),
+    ],
+)
+def test_a_pattern_or_flags_no_engine_can_use_is_a_shapes_error(
+    engine: str, constraint: str, expected: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ValidationSetupError) as caught:
+        _pattern_report(tmp_path, constraint, engine)
+    assert str(caught.value).startswith(expected), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "conforms"),
+    [
+        ("(", "q", False),  # with q, a string to find: "Abc" holds no "("
+        ("b", "iq", True),
+        ("^a.c$", "is", True),
+        ("^A b c$", "x", True),  # with x, whitespace in the pattern is left out
+    ],
+)
+def test_flags_pyshacl_would_ignore_are_refused_for_it(
+    pattern: str, flags: str, conforms: bool, tmp_path: Path
+) -> None:
+    constraint = f'sh:pattern "{pattern}" ; sh:flags "{flags}"'
+    with pytest.raises(ValidationSetupError) as caught:
+        _pattern_report(tmp_path, constraint, "pyshacl")
+    assert str(caught.value).startswith(f'shapes: sh:flags "{flags}" of _:'), str(caught.value)
+    assert "reads only the flags i and m" in str(caught.value)
+    assert _pattern_report(tmp_path, constraint, "oxigraph").conforms is conforms
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize(
+    ("constraint", "conforms"),
+    [
+        ('sh:pattern "^a"', False),
+        ('sh:pattern "^a" ; sh:flags "i"', True),
+        ('sh:pattern "^\\\\p{Lu}\\\\p{Ll}+$"', True),  # Unicode classes, which Python's re lacks
+        ('sh:pattern "^(A+)+$"', False),
+    ],
+)
+def test_patterns_both_engines_read_alike(
+    engine: str, constraint: str, conforms: bool, tmp_path: Path
+) -> None:
+    report = _pattern_report(tmp_path, constraint, engine)
+    assert report.conforms is conforms
+    assert [v.constraint for v in report.violations] == (
+        [] if conforms else ["sh:PatternConstraintComponent"]
+    )

@@ -19,6 +19,7 @@ from kg.errors import ValidationSetupError
 from kg.shacl.compile import Check, compile_shapes
 from kg.shacl.data import rewritten_literals
 from kg.shacl.errors import Unsupported
+from kg.shacl.patterns import check_patterns
 from kg.shacl.results import ShaclResult
 from kg.shacl.sparql_based import format_message
 
@@ -40,11 +41,15 @@ _PLANS_KEPT = 8
 
 
 def plan(shapes: Graph) -> FastRun:
-    """Compile ``shapes``; a shapes graph the compiler cannot take is named as such."""
+    """Compile ``shapes``; a shapes graph the compiler cannot take is named as such.
+
+    Raises ValidationSetupError for a pattern that no engine could use.
+    """
     key = frozenset(shapes)
     found = _PLANS.get(key)
     if found is not None:
         return found
+    check_patterns(shapes)
     try:
         found = FastRun(tuple(compile_shapes(shapes)), None)
     except Unsupported as why:

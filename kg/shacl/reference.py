@@ -8,6 +8,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import ValidationSetupError
+from kg.shacl.patterns import check_patterns, match_in_linear_time
 from kg.shacl.results import ShaclResult
 
 __all__ = ["validate_with_pyshacl"]
@@ -26,6 +27,8 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
         ShapeLoadError,
     )
 
+    check_patterns(shapes, for_pyshacl=True)
+    match_in_linear_time()
     try:
         _, report, _ = pyshacl.validate(
             data,
@@ -39,6 +42,13 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
     except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         raise ValidationSetupError(f"shapes: {lines[0]}") from None
+    except SyntaxError as error:
+        # Oxigraph answers pyshacl's SPARQL (kg.engines.OxigraphBackedGraph): an sh:select,
+        # a rule or a target whose query does not parse.
+        reason = str(error).strip().splitlines()[0]
+        if len(reason) > 160:  # Oxigraph lists every token it expected
+            reason = reason[:160] + "…"
+        raise ValidationSetupError(f"shapes: a SPARQL query does not parse ({reason})") from None
     except NotImplementedError as error:
         raise ValidationSetupError(f"shapes: pyshacl does not support this ({error})") from None
     except (AttributeError, TypeError, ValueError, RuntimeError) as error:
