@@ -263,8 +263,13 @@ class WorkerPool:
                 503, f"query cut off: it ran longer than the time limit of {self.time_limit:g} s"
             )
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
-            self._retire(worker)
-            return _error(500, f"query failed: {await worker.cause_of_death()}")
+            # Why it died is read before it is killed: killing polls the process, which
+            # would collect its exit status before asyncio's child watcher saw it.
+            try:
+                cause = await worker.cause_of_death()
+            finally:
+                self._retire(worker)
+            return _error(500, f"query failed: {cause}")
         except BaseException:
             # The client went away mid-query (cancelled): the worker may still be busy.
             self._retire(worker)
