@@ -7,9 +7,6 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from kg.export import FORMATS
 from kg.output import OutputFileError
 from kg.owned_output import MANIFEST, ForeignFilesError
 from kg.release import build_release
-from tests.cli_helpers import assert_one_line_error, invoke
+from tests.cli_helpers import assert_one_line_error, invoke, run_killed
 
 REQUIRE_TOOLS = bool(os.environ.get("SIEGE626_REQUIRE_TOOLS"))
 
@@ -170,17 +167,9 @@ def test_a_killed_release_leaves_nothing_the_next_one_does_not_clear(tmp_path: P
     """A release killed while it writes leaves its staging directory; the next run removes
     it, and only it (a look-alike of the user's stays)."""
     target = tmp_path / "dist"
-    program = (
-        "import os, signal, sys\n"
-        "import kg.release\n"
-        "def killed(*args, **kwargs):\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "kg.release._write_checksums = killed\n"
-        "from kg.cli import main\n"
-        f"main(['release', '--out', {str(target)!r}, '--no-docs'])\n"
+    run_killed(
+        ["release", "--out", str(target), "--no-docs"], "kg.release._write_checksums"
     )
-    killed = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=600)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
     (stale,) = [path for path in tmp_path.iterdir() if path.name.startswith(".dist.")]
     look_alike = tmp_path / ".dist.k3j4h5g6"
     look_alike.mkdir()

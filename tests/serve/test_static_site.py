@@ -15,7 +15,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import pytest
 
 from kg.publish import DYNAMIC_PATHS, broken_links, build_site
 from kg.site_rules import NEGOTIATION, static_htaccess, w3id_htaccess
-from tests.cli_helpers import assert_one_line_error, invoke
+from tests.cli_helpers import assert_one_line_error, invoke, run_killed
 from tests.serve.conftest import RunningServer, free_port, require_tool
 
 APACHE = "/usr/sbin/apache2"
@@ -277,17 +276,10 @@ def test_force_replaces_a_previous_copy(tmp_path: Path) -> None:
 
 def _killed_site(out: Path) -> None:
     """Run kg site in a child process that is killed (SIGKILL) as it starts rendering."""
-    program = (
-        "import os, signal\n"
-        "import kg.publish\n"
-        "def killed(*args, **kwargs):\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "kg.publish._render_all = killed\n"
-        "from kg.cli import main\n"
-        f"main(['site', '--out', {str(out)!r}, '--base-url', 'https://example.org/'])\n"
+    run_killed(
+        ["site", "--out", str(out), "--base-url", "https://example.org/"],
+        "kg.publish._render_all",
     )
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=600)
-    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
 
 
 # -- Apache ----------------------------------------------------------------------------------

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pyoxigraph
 import pytest
-from cli_helpers import assert_one_line_error, invoke
+from cli_helpers import assert_one_line_error, invoke, run_killed
 from rdflib import Graph, Literal, URIRef
 
 from kg import loading
@@ -98,27 +97,11 @@ def _killed_load(location: Path, kill_in: str, *args: str) -> None:
     """Run kg load into ``location`` in a child process that is killed (SIGKILL) when it
     calls ``kill_in``: a function's dotted name, or "rename" for the first rename of the
     location itself (the swap's first step)."""
-    program = (
-        "import importlib, os, signal\n"
-        f"location, kill_in = {str(location)!r}, {kill_in!r}\n"
-        "def kill():\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "if kill_in == 'rename':\n"
-        "    rename = os.rename\n"
-        "    def renamed(source, target, *rest, **kwargs):\n"
-        "        rename(source, target, *rest, **kwargs)\n"
-        "        if os.fspath(source) == location:\n"
-        "            kill()\n"
-        "    os.rename = renamed\n"
-        "else:\n"
-        "    module, name = kill_in.rsplit('.', 1)\n"
-        "    setattr(importlib.import_module(module), name, lambda *a, **k: kill())\n"
-        "from kg.cli import main\n"
-        "main(['load', '--store', 'jena-tdb2', '--location', location, "
-        f"*{list(args)!r}])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=600)
-    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    argv = ["load", "--store", "jena-tdb2", "--location", str(location), *args]
+    if kill_in == "rename":
+        run_killed(argv, "os.rename", renamed=str(location))
+    else:
+        run_killed(argv, kill_in)
 
 
 @pytest.fixture(scope="module")
