@@ -99,13 +99,8 @@ class _Group(click.Group):
         # parsed, before invoke(): an output that cannot take them is reported here.
         try:
             return super().main(*args, **kwargs)
-        except BrokenPipeError:
-            _discard_stdout()
-            sys.exit(EXIT_BROKEN_PIPE)
         except OSError as error:
-            _discard_stdout()
-            click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
-            sys.exit(EXIT_USAGE)
+            sys.exit(_report_output_error(error))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
@@ -129,13 +124,8 @@ class _Group(click.Group):
             ctx.exit(getattr(error, "exit_code", EXIT_USAGE))
         except KeyboardInterrupt:
             ctx.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            _discard_stdout()
-            ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as error:
-            _discard_stdout()
-            click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
-            ctx.exit(EXIT_USAGE)
+            ctx.exit(_report_output_error(error))
 
 
 def _one_line(message: str) -> str:
@@ -147,6 +137,15 @@ def _one_line(message: str) -> str:
     if message.isprintable():
         return message
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+
+
+def _report_output_error(error: OSError) -> int:
+    """Say why the output could not be written (a closed pipe needs no word); the exit code."""
+    _discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_BROKEN_PIPE
+    click.echo(f"kg: {_one_line(_describe_os_error(error))}", err=True)
+    return EXIT_USAGE
 
 
 def _discard_stdout() -> None:
