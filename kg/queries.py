@@ -108,13 +108,16 @@ def prepare(text: str, source: str | Path) -> Query:
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+
+    from kg.sparql_guard import QueryRefused, on_deep_stack, parse_query
 
     if not _without_comments(text).strip():
         # An empty text parses as an empty update; say what is wrong instead.
         raise QuerySyntaxError(source, None, None, "the query is empty")
     try:
-        parsed = parseQuery(text)
+        parsed = parse_query(text)
+    except QueryRefused as refused:
+        raise QuerySyntaxError(source, None, None, str(refused)) from None
     except ParseException as error:
         if _is_update(text):
             raise UnsupportedQueryError(
@@ -122,7 +125,8 @@ def prepare(text: str, source: str | Path) -> Query:
             ) from None
         raise QuerySyntaxError(source, error.lineno, error.col, _describe(error)) from None
     try:
-        return translateQuery(parsed, initNs=KNOWN_PREFIXES)
+        # The algebra is built by recursion too, as deep as the parse tree.
+        return on_deep_stack(lambda: translateQuery(parsed, initNs=KNOWN_PREFIXES))
     except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
         message = (str(error).strip().splitlines() or [type(error).__name__])[0]
         prefix = re.fullmatch(r"Unknown namespace prefix : (.*)", message)
@@ -232,6 +236,13 @@ def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) ->
 
 
 def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
+    from kg.sparql_guard import QueryRefused, check_nesting
+
+    try:
+        # Oxigraph's parser is recursion: nesting past its stack kills the process.
+        check_nesting(text)
+    except QueryRefused as refused:
+        raise QuerySyntaxError(query_file.path, None, None, str(refused)) from None
     try:
         outcome = store.query(text, prefixes=KNOWN_PREFIXES, **dataset_options(store, query_file))
     except SyntaxError as error:

@@ -105,6 +105,7 @@ def canonical_text(text: str) -> str:
 
 
 _OPENING, _CLOSING = "([{", ")]}"
+_LINE_END = re.compile(r"[\r\n]")
 # An IRI as SPARQL writes it; the same characters after a less-than sign may be an
 # operator and a name instead, so the scan counts the brackets inside one as opening.
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -116,7 +117,7 @@ _SHORT_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 
 
 def nesting_depth(text: str) -> tuple[int, int]:
-    """The deepest bracket nesting of ``text`` (a canonical text) and the line it is on.
+    """The deepest bracket nesting of ``text`` and the line it is on.
 
     Comments, strings and IRIs are skipped as a SPARQL tokenizer skips them. Where the
     reading is ambiguous the count errs high: an opening bracket inside what may be an
@@ -130,8 +131,9 @@ def nesting_depth(text: str) -> tuple[int, int]:
         if char == "\n":
             line += 1
         elif char == "#":
-            newline = text.find("\n", position)
-            position = end if newline < 0 else newline
+            # Ended by CR too, as Oxigraph ends it: rdflib reads on, so this counts high.
+            line_end = _LINE_END.search(text, position)
+            position = end if line_end is None else line_end.start()
             continue
         elif char in "'\"":
             if text.startswith(char * 3, position):
@@ -166,7 +168,7 @@ def nesting_depth(text: str) -> tuple[int, int]:
 
 
 def check_nesting(text: str) -> None:
-    """Refuse a text (a canonical one) nesting brackets deeper than MAX_NESTING."""
+    """Refuse a text nesting brackets deeper than MAX_NESTING, canonical or as written."""
     depth, line = nesting_depth(text)
     if depth > MAX_NESTING:
         raise QueryRefused(

@@ -449,3 +449,36 @@ def test_hostile_input_as_a_user_sees_it(args: list[str], hostile: dict[str, str
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("kg: ") or "Error: Invalid value" in done.stderr, done.stderr
+
+
+DEEP = 10_000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?x WHERE { BIND(" + "(" * DEEP + "1" + ")" * DEEP + " AS ?x) }\n",
+        "SELECT * WHERE " + "{" * DEEP + "?s ?p ?o" + "}" * DEEP + "\n",
+        "SELECT * WHERE { ?s ?p " + "[ ?p " * DEEP + "?o" + " ]" * DEEP + " }\n",
+    ],
+    ids=["brackets", "groups", "blank-nodes"],
+)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_deep_nesting_is_refused_in_one_line_not_a_crash(
+    query: str, engine: str, tmp_path: Path
+) -> None:
+    # In a real process: the parsers' recursion overflowed the stack (exit 139).
+    deep = tmp_path / "deep.rq"
+    deep.write_text(query)
+    run = _run("query", "--engine", engine, "--file", deep, *TINY_DATA)
+    assert run.returncode == 2, (run.returncode, run.stderr[-300:])
+    assert_one_line_error(run.stderr, f"{deep}: the query nests too deeply: ")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_thirty_nested_groups_are_answered(engine: str, tmp_path: Path) -> None:
+    nested = tmp_path / "nested.rq"
+    nested.write_text("SELECT (COUNT(*) AS ?n) WHERE " + "{" * 30 + "?s ?p ?o" + "}" * 30 + "\n")
+    code, out, err = invoke("query", "--engine", engine, "--file", str(nested), *TINY_DATA)
+    assert (code, err) == (0, ""), err
+    assert "n" in out.splitlines()[0]
