@@ -482,3 +482,27 @@ def test_thirty_nested_groups_are_answered(engine: str, tmp_path: Path) -> None:
     code, out, err = invoke("query", "--engine", engine, "--file", str(nested), *TINY_DATA)
     assert (code, err) == (0, ""), err
     assert "n" in out.splitlines()[0]
+
+
+def test_a_deeply_nested_sparql_constraint_is_refused_in_one_line(tmp_path: Path) -> None:
+    # In a real process: the shapes' SPARQL overflowed a parser's stack (a segfault).
+    query = "SELECT $this WHERE { $this ?p ?o FILTER(" + "(" * DEEP + "true" + ")" * DEEP + ") }"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:Deep a sh:NodeShape ; sh:targetSubjectsOf ex:p ;\n"
+        f'    sh:sparql [ sh:select "{query}" ] .\n'
+    )
+    validation = FIXTURES / "validation"
+    run = _run(
+        "validate",
+        validation / "valid.ttl",
+        "--ontology",
+        validation / "ontology.ttl",
+        "--shapes",
+        shapes,
+        "--checks",
+        validation / "qc",
+    )
+    assert run.returncode == 2, (run.returncode, run.stderr[-300:])
+    assert_one_line_error(run.stderr, "shapes: ex:Deep (sh:select): the query nests too deeply")
