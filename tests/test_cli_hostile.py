@@ -476,9 +476,18 @@ def test_deep_nesting_is_refused_in_one_line_not_a_crash(
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_thirty_nested_groups_are_answered(engine: str, tmp_path: Path) -> None:
+def test_thirty_nested_groups_and_brackets_are_answered(engine: str, tmp_path: Path) -> None:
     nested = tmp_path / "nested.rq"
-    nested.write_text("SELECT (COUNT(*) AS ?n) WHERE " + "{" * 30 + "?s ?p ?o" + "}" * 30 + "\n")
+    nested.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE "
+        + "{" * 30
+        + "?s ?p ?o FILTER("
+        + "(" * 30
+        + "true"
+        + ")" * 31
+        + "}" * 30
+        + "\n"
+    )
     code, out, err = invoke("query", "--engine", engine, "--file", str(nested), *TINY_DATA)
     assert (code, err) == (0, ""), err
     assert "n" in out.splitlines()[0]
