@@ -108,16 +108,18 @@ def prepare(text: str, source: str | Path) -> Query:
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+
+    from kg.sparql_guard import QueryRefused, on_deep_stack, parse_query
 
     if not _without_comments(text).strip():
         # An empty text parses as an empty update; say what is wrong instead.
         raise QuerySyntaxError(source, None, None, "the query is empty")
     try:
-        parsed = parseQuery(text)
+        parsed = parse_query(text)
+    except QueryRefused as refused:
+        raise QuerySyntaxError(source, None, None, str(refused)) from None
     except RecursionError:
-        # rdflib's parser descends one Python call per bracket (and more): a hundred nested
-        # groups exhaust the interpreter's stack. A valid query, but not one rdflib can read.
+        # Past even the deep stack parse_query gives rdflib's parser: valid, but unreadable.
         raise QuerySyntaxError(source, None, None, _NESTS_TOO_DEEPLY) from None
     except ParseException as error:
         if _is_update(text):
@@ -126,7 +128,8 @@ def prepare(text: str, source: str | Path) -> Query:
             ) from None
         raise QuerySyntaxError(source, error.lineno, error.col, _describe(error)) from None
     try:
-        return translateQuery(parsed, initNs=KNOWN_PREFIXES)
+        # The algebra is built by recursion too, as deep as the parse tree.
+        return on_deep_stack(lambda: translateQuery(parsed, initNs=KNOWN_PREFIXES))
     except RecursionError:
         raise QuerySyntaxError(source, None, None, _NESTS_TOO_DEEPLY) from None
     except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
@@ -246,6 +249,13 @@ def _evaluate_on_rdflib(graph: Graph, prepared: Query, query_file: QueryFile) ->
 
 
 def _run_on_oxigraph(store: pyoxigraph.Store, query_file: QueryFile, text: str) -> Result:
+    from kg.sparql_guard import QueryRefused, check_nesting
+
+    try:
+        # Oxigraph's parser is recursion: nesting past its stack kills the process.
+        check_nesting(text)
+    except QueryRefused as refused:
+        raise QuerySyntaxError(query_file.path, None, None, str(refused)) from None
     try:
         return _collect_oxigraph(store, query_file, text)
     except SyntaxError as error:

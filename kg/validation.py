@@ -31,6 +31,7 @@ from kg.shacl import ENGINES, ShaclResult
 from kg.shacl.data import load_for_validation
 from kg.shacl.errors import Unsupported
 from kg.shacl.fast import handed_over, plan, run_checks
+from kg.shacl.guard import guard_shapes
 from kg.shacl.paths import path_text
 from kg.shacl.reference import validate_with_pyshacl
 
@@ -119,6 +120,7 @@ def validate(
     }
     all_paths = [path for paths in chosen.values() for path in paths]
     shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
+    guard_shapes(shapes)  # before any engine runs a SPARQL text of the shapes
     prefixes = _report_prefixes(shapes)
     note = None
     # Ill-typed literals are reported once each, with their position (below); rdflib's

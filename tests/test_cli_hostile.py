@@ -518,15 +518,18 @@ def test_shapes_with_an_integer_longer_than_python_converts_are_one_line(tmp_pat
 
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize(
-    "constraint",
+    ("constraint", "where"),
     [
-        'sh:sparql [ sh:select "SELECT $this WHERE { ( " ]',
-        'sh:rule [ a sh:SPARQLRule ; sh:construct "CONSTRUCT { $this ex:p 1 } WHERE { ( " ]',
+        ('sh:sparql [ sh:select "SELECT $this WHERE { ( " ]', "ex:S (sh:select)"),
+        (
+            'sh:rule [ a sh:SPARQLRule ; sh:construct "CONSTRUCT { $this ex:p 1 } WHERE { ( " ]',
+            "ex:S (sh:construct)",
+        ),
     ],
     ids=["sh:select", "SPARQL rule"],
 )
 def test_shapes_whose_query_does_not_parse_are_one_line(
-    engine: str, constraint: str, tmp_path: Path
+    engine: str, constraint: str, where: str, tmp_path: Path
 ) -> None:
     shapes = _written(
         tmp_path / "shapes.ttl", SHAPES_HEAD + f"ex:S sh:targetSubjectsOf ex:n ; {constraint} .\n"
@@ -534,7 +537,8 @@ def test_shapes_whose_query_does_not_parse_are_one_line(
     data = _written(tmp_path / "data.ttl", SMALL_DATA)
     code, _, err = invoke("validate", data, "--shapes", shapes, "--engine", engine)
     assert code == 2
-    assert_one_line_error(err, "shapes: a SPARQL query does not parse (error at 5:")
+    # Read before either engine runs, by the guard that reads every SPARQL text of the shapes.
+    assert_one_line_error(err, f"shapes: {where}: the query does not parse: ")
 
 
 def test_a_check_that_cannot_be_evaluated_is_one_line(tmp_path: Path) -> None:
@@ -553,22 +557,28 @@ def test_a_check_that_cannot_be_evaluated_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "reader"),
+    ("query", "reason"),
     [
-        # rdflib's parser descends per bracket: a hundred nested groups exhaust its stack.
-        ("SELECT * WHERE { " + "{ " * 100 + "?s ?p ?o" + " }" * 100 + " }\n", "parser"),
-        # 500 UNIONs parse, and then its evaluator descends once per UNION.
-        ("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 500) + " }\n", "engine"),
+        # Past the bound of bracket depth, refused before rdflib's parser descends.
+        (
+            "SELECT * WHERE { " + "{ " * 100 + "?s ?p ?o" + " }" * 100 + " }\n",
+            "the query nests too deeply: 101 levels of brackets",
+        ),
+        # 500 UNIONs parse, and then rdflib's evaluator descends once per UNION.
+        (
+            "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 500) + " }\n",
+            "the query nests too deeply for rdflib's SPARQL engine",
+        ),
     ],
     ids=["nested groups", "a long UNION"],
 )
 def test_rdflib_on_a_deeply_nested_query_is_one_line(
-    query: str, reader: str, tmp_path: Path
+    query: str, reason: str, tmp_path: Path
 ) -> None:
     path = _written(tmp_path / "deep.rq", query)
     code, _, err = invoke("query", "--engine", "rdflib", "--file", path, *TINY_DATA)
     assert code == 2
-    assert_one_line_error(err, f"{path}: the query nests too deeply for rdflib's SPARQL {reader}")
+    assert_one_line_error(err, f"{path}: {reason}")
 
 
 @needs_dev_full
@@ -631,3 +641,68 @@ def test_validate_timeout_stops_the_validation(tmp_path: Path) -> None:
     assert done.returncode == EXIT_TIMEOUT, done.stderr
     assert_one_line_error(done.stderr, "the validation ran past --timeout (1 s) and was stopped")
     assert done.stdout == ""
+
+DEEP = 10_000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?x WHERE { BIND(" + "(" * DEEP + "1" + ")" * DEEP + " AS ?x) }\n",
+        "SELECT * WHERE " + "{" * DEEP + "?s ?p ?o" + "}" * DEEP + "\n",
+        "SELECT * WHERE { ?s ?p " + "[ ?p " * DEEP + "?o" + " ]" * DEEP + " }\n",
+    ],
+    ids=["brackets", "groups", "blank-nodes"],
+)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_deep_nesting_is_refused_in_one_line_not_a_crash(
+    query: str, engine: str, tmp_path: Path
+) -> None:
+    # In a real process: the parsers' recursion overflowed the stack (exit 139).
+    deep = tmp_path / "deep.rq"
+    deep.write_text(query)
+    run = _run("query", "--engine", engine, "--file", deep, *TINY_DATA)
+    assert run.returncode == 2, (run.returncode, run.stderr[-300:])
+    assert_one_line_error(run.stderr, f"{deep}: the query nests too deeply: ")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_thirty_nested_groups_and_brackets_are_answered(engine: str, tmp_path: Path) -> None:
+    nested = tmp_path / "nested.rq"
+    nested.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE "
+        + "{" * 30
+        + "?s ?p ?o FILTER("
+        + "(" * 30
+        + "true"
+        + ")" * 31
+        + "}" * 30
+        + "\n"
+    )
+    code, out, err = invoke("query", "--engine", engine, "--file", str(nested), *TINY_DATA)
+    assert (code, err) == (0, ""), err
+    assert "n" in out.splitlines()[0]
+
+
+def test_a_deeply_nested_sparql_constraint_is_refused_in_one_line(tmp_path: Path) -> None:
+    # In a real process: the shapes' SPARQL overflowed a parser's stack (a segfault).
+    query = "SELECT $this WHERE { $this ?p ?o FILTER(" + "(" * DEEP + "true" + ")" * DEEP + ") }"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:Deep a sh:NodeShape ; sh:targetSubjectsOf ex:p ;\n"
+        f'    sh:sparql [ sh:select "{query}" ] .\n'
+    )
+    validation = FIXTURES / "validation"
+    run = _run(
+        "validate",
+        validation / "valid.ttl",
+        "--ontology",
+        validation / "ontology.ttl",
+        "--shapes",
+        shapes,
+        "--checks",
+        validation / "qc",
+    )
+    assert run.returncode == 2, (run.returncode, run.stderr[-300:])
+    assert_one_line_error(run.stderr, "shapes: ex:Deep (sh:select): the query nests too deeply")

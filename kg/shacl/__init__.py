@@ -21,7 +21,14 @@ ENGINES = ("oxigraph", "pyshacl")
 def validate_shacl(
     data: OxigraphBackedGraph, shapes: Graph, engine: str = "oxigraph"
 ) -> list[ShaclResult]:
-    """The SHACL results of ``data`` against ``shapes``, by ``engine`` (one of ENGINES)."""
+    """The SHACL results of ``data`` against ``shapes``, by ``engine`` (one of ENGINES).
+
+    A SPARQL text of the shapes that calls another endpoint is refused before either
+    engine runs (:mod:`kg.shacl.guard`); the others are made canonical in ``shapes``.
+    """
+    from kg.shacl.guard import guard_shapes
+
+    guard_shapes(shapes)
     if engine == "pyshacl":
         from kg.shacl.reference import validate_with_pyshacl
 

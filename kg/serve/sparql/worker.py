@@ -6,16 +6,19 @@ the server kills this process (by its own PID) and starts a fresh one, and every
 client goes on being served meanwhile.
 
 Two guards keep a query from making the server reach another host. First, every query
-is read by rdflib's SPARQL 1.1 parser and refused if its parse tree holds a ``SERVICE``
-pattern anywhere (subqueries, EXISTS, OPTIONAL, MINUS, UNION…): the decision is taken
-on the parsed query, never on its text, and here, under the time and memory limits,
-not in the server. Second, once the graph is loaded the worker can open no new file
-descriptor at all (``RLIMIT_NOFILE``), so not even a query the parser misread could
+is made canonical and read by rdflib's SPARQL 1.1 parser (:mod:`kg.sparql_guard`, shared
+with ``kg validate``), and refused if its parse tree holds a ``SERVICE`` pattern anywhere
+(subqueries, EXISTS, OPTIONAL, MINUS, UNION…); Oxigraph then runs that canonical text,
+never the text as sent, so the two parsers cannot read different queries. The decision
+is taken on the parsed query, never on its text, and here, under the time and memory
+limits, not in the server. Second, once the graph is loaded the worker can open no new
+file descriptor at all (``RLIMIT_NOFILE``), so not even a query the parser misread could
 open a socket. Oxigraph reads ``FROM`` / ``FROM NAMED`` IRIs as names of graphs in its
 own store and fetches nothing for them.
 
 This file runs as a script (``python worker.py``) and imports only the standard library,
-pyoxigraph and rdflib's SPARQL parser, so a replacement is ready in about a second.
+pyoxigraph, rdflib's SPARQL parser and :mod:`kg.sparql_guard`, so a replacement is ready
+in about a second.
 
 Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
 
@@ -45,9 +48,8 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+
+from kg.sparql_guard import QueryRefused, checked_query
 
 RESULTS_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -116,47 +118,26 @@ def load_store(graphs: list[list[str]]) -> ox.Store:
     return store
 
 
-def _nodes(tree: object) -> Iterator[object]:
-    """Every node of an rdflib parse tree, depth first, without recursion."""
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, dict):  # CompValue and its kin are dicts of their parts
-            todo.extend(dict.values(node))
-        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-            todo.extend(node)
-
-
-def calls_service(parsed: object) -> bool:
-    """Whether a parsed query holds a ``SERVICE`` pattern anywhere in its tree."""
-    return any(
-        isinstance(node, CompValue) and node.name == "ServiceGraphPattern"
-        for node in _nodes(parsed)
-    )
-
-
 def refusal(text: str) -> dict[str, Any] | None:
     """Why the query ``text`` may not run here (an error header), or None if it may."""
-    try:
-        parsed = parseQuery(text)
-    except (ParseBaseException, RecursionError, ValueError, TypeError) as error:
-        if not text.strip():
-            return _error(400, "the query is empty")
-        if _parses_as_update(text):
-            return _error(403, "this endpoint is read-only: SPARQL updates are refused")
-        return _error(400, f"the query does not parse: {_one_line(error)}")
-    if calls_service(parsed):
-        return _error(400, "SERVICE is refused: this endpoint does not query other endpoints")
-    return None
+    return admit(text)[0]
 
 
-def _parses_as_update(text: str) -> bool:
+def admit(text: str) -> tuple[dict[str, Any] | None, str]:
+    """An error header if ``text`` may not run here, else None and the text to run.
+
+    The text to run is the one the guard decided on (:mod:`kg.sparql_guard`), never
+    the text as sent: the two parsers read it alike only once it is made canonical.
+    """
     try:
-        parseUpdate(text)
-    except Exception:  # noqa: BLE001 - any failure means it is not a clean update
-        return False
-    return True
+        return None, checked_query(text)
+    except QueryRefused as refused:
+        if refused.update:
+            return _error(403, "this endpoint is read-only: SPARQL updates are refused"), text
+        message = str(refused)
+        if message.startswith("SERVICE"):
+            message = "SERVICE is refused: this endpoint does not query other endpoints"
+        return _error(400, message), text
 
 
 def _error(code: int, message: str) -> dict[str, Any]:
@@ -165,13 +146,13 @@ def _error(code: int, message: str) -> dict[str, Any]:
 
 def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query request; the JSON header of the reply and its body."""
-    refused = refusal(request["query"])
+    refused, query = admit(request["query"])
     if refused is not None:
         return refused, b""
     # Whatever the engine raises while it plans, runs or writes the query becomes a reply:
     # a query must never end the process that answers everyone's queries.
     try:
-        return _evaluate(store, request)
+        return _evaluate(store, request, query)
     except ResultTooLarge:
         return _error(
             500,
@@ -193,8 +174,10 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
         return _error(500, f"query failed: the query engine broke down ({_one_line(error)})"), b""
 
 
-def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run a query that passed the guard: the reply's header and body, or an exception."""
+def _evaluate(
+    store: ox.Store, request: dict[str, Any], query: str
+) -> tuple[dict[str, Any], bytes]:
+    """Run ``query``, the text the guard read: the reply's header and body, or an exception."""
     options: dict[str, Any] = {}
     if request.get("default_graph") is not None or request.get("named_graph") is not None:
         options["default_graph"] = [ox.NamedNode(i) for i in request.get("default_graph") or []]
@@ -202,7 +185,7 @@ def _evaluate(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any],
             options["named_graphs"] = [ox.NamedNode(i) for i in request["named_graph"]]
     else:
         options["use_default_graph_as_union"] = True
-    outcome = store.query(request["query"], prefixes=PREFIXES, **options)
+    outcome = store.query(query, prefixes=PREFIXES, **options)
     if request.get("page_rows"):
         return _page_answer(
             outcome,
