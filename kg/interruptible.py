@@ -11,11 +11,11 @@ whose process exits right after, and not for the library API.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from kg.big_stack import start_thread
 from kg.errors import QueryTimeoutError
 
 __all__ = ["call_interruptibly"]
@@ -39,8 +39,8 @@ def call_interruptibly(
         except BaseException as error:  # handed to the waiting thread, raised there
             outcome["error"] = error
 
-    worker = threading.Thread(target=work, name="kg-query", daemon=True)
-    worker.start()
+    # On a large stack: Oxigraph recurses once per operand of a long chain (kg.big_stack).
+    worker = start_thread(work, name="kg-query")
     # Waiting in short joins keeps the main thread where Python checks for signals.
     deadline = None if timeout is None else time.monotonic() + timeout
     while worker.is_alive():

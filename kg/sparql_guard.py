@@ -21,8 +21,8 @@ brackets deeper than :data:`MAX_NESTING` is refused before any parser runs, by a
 that skips comments, strings and IRIs as the parsers do and never counts low; rdflib's
 parser then runs on a thread with a stack large enough for that depth.
 
-This module imports only the standard library, pyparsing and rdflib's SPARQL parser:
-the server's query workers run it as they start.
+This module imports only the standard library, pyparsing, rdflib's SPARQL parser and
+:mod:`kg.big_stack`: the server's query workers run it as they start.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from typing import Any, TypeVar
 from pyparsing import Optional, ParseBaseException, Suppress, ZeroOrMore
 from rdflib.plugins.sparql import parser as _grammar
 from rdflib.plugins.sparql.parserutils import CompValue, ParamList
+
+from kg.big_stack import start_thread
 
 __all__ = [
     "MAX_NESTING",
@@ -199,16 +201,10 @@ def on_deep_stack(function: Callable[[], T]) -> T:
             outcome.append((False, error))
 
     with _one_deep_thread:
-        previous_stack = threading.stack_size(_STACK_BYTES)
         previous_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
         try:
-            thread = threading.Thread(target=run, name="sparql-parse", daemon=True)
-            sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
-            thread.start()
-        finally:
-            threading.stack_size(previous_stack)
-        try:
-            thread.join()
+            start_thread(run, "sparql-parse", _STACK_BYTES).join()
         finally:
             sys.setrecursionlimit(previous_limit)
     succeeded, value = outcome[0]

@@ -666,6 +666,20 @@ def test_deep_nesting_is_refused_in_one_line_not_a_crash(
     assert_one_line_error(run.stderr, f"{deep}: the query nests too deeply: ")
 
 
+# Oxigraph recurses once per operand of a flat chain: on a main thread's 8 MB of stack,
+# 8,000 terms ended the process (exit 139); a group of 20,000 triple patterns did too.
+LONG_CHAIN = "SELECT (1" + " + 1" * 8_000 + " AS ?x) WHERE {}\n"
+
+
+def test_a_long_flat_chain_is_answered_not_a_crash(tmp_path: Path) -> None:
+    # In a real process: a stack overflow ends it, whatever Python would catch.
+    chain = tmp_path / "chain.rq"
+    chain.write_text(LONG_CHAIN)
+    run = _run("query", "--file", chain, "--format", "csv", *TINY_DATA)
+    assert run.returncode == 0, (run.returncode, run.stderr[-300:])
+    assert run.stdout.split() == ["x", "8001"]
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_thirty_nested_groups_and_brackets_are_answered(engine: str, tmp_path: Path) -> None:
     nested = tmp_path / "nested.rq"

@@ -707,6 +707,20 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+def test_a_long_flat_chain_is_answered_and_the_worker_lives() -> None:
+    # Oxigraph recurses once per operand: on the worker's main thread this query ended it
+    # with a segmentation fault. A time limit no machine reaches, so only the stack counts.
+    query = "SELECT (1" + " + 1" * 8_000 + " AS ?x) WHERE {}"
+    settings = ServeSettings(workers=1, time_limit=60, dist_dir=None, base_url="http://testserver/")
+    with TestClient(create_app(settings)) as own:
+        pool = own.app.state.server.pool  # type: ignore[attr-defined]
+        before = pool.pids
+        response = send(own, "body", query)
+        assert response.status_code == 200, response.text
+        assert response.text.split() == ["x", "8001"]
+        assert pool.pids == before
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the worker work")
 def test_a_worker_killed_mid_query_is_not_said_to_have_run_out_of_memory() -> None:
     settings = ServeSettings(workers=1, time_limit=60, dist_dir=None, base_url="http://testserver/")

@@ -17,8 +17,8 @@ open a socket. Oxigraph reads ``FROM`` / ``FROM NAMED`` IRIs as names of graphs 
 own store and fetches nothing for them.
 
 This file runs as a script (``python worker.py``) and imports only the standard library,
-pyoxigraph, rdflib's SPARQL parser and :mod:`kg.sparql_guard`, so a replacement is ready
-in about a second.
+pyoxigraph, rdflib's SPARQL parser, :mod:`kg.sparql_guard` and :mod:`kg.big_stack`, so a
+replacement is ready in about a second.
 
 Protocol on stdin/stdout, each message a 4-byte big-endian length and a body:
 
@@ -49,6 +49,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from kg.big_stack import call_on_big_stack
 from kg.sparql_guard import QueryRefused, checked_query
 
 RESULTS_FORMATS = {
@@ -367,4 +368,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Oxigraph recurses once per operand of a long chain (a group of 20,000 triple
+    # patterns, a UNION of thousands): on the main thread's 8 MB of stack such a query
+    # would end the worker with a segmentation fault (kg.big_stack).
+    sys.exit(call_on_big_stack(main, "sparql-worker"))
