@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from kg.serve.sparql.cache import ENTRY_OVERHEAD, AnswerCache
 from kg.serve.sparql.pool import QueryOutcome
 from kg.serve.sparql.worker import admit, refusal
 from kg.serve.trailing_slash import slashless_location
+from tests.listener import Listener, listening
 from tests.serve.conftest import (
     ENDLESS_QUERY,
     REPO_ROOT,
@@ -43,46 +43,9 @@ from tests.serve.conftest import (
 )
 
 
-class Listener:
-    """A TCP socket on loopback that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.2)
-        self.port = int(self.socket.getsockname()[1])
-        self.connections = 0
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sparql"
-
-    def _accept(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=5)
-        self.socket.close()
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
-    other_host = Listener()
-    try:
-        yield other_host
-    finally:
-        other_host.close()
+    yield from listening()
 
 
 @pytest.fixture(scope="module")

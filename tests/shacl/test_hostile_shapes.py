@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_one_line_error, invoke
 
-from tests.serve.test_serve_hostile import Listener
+from tests.listener import Listener, listening
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cli" / "validation"
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -24,11 +24,22 @@ PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    other_host = Listener()
-    try:
-        yield other_host
-    finally:
-        other_host.close()
+    yield from listening()
+
+
+def _validate_fixtures(shapes: Path, *options: str) -> tuple[int, str, str]:
+    """``kg validate`` of the valid fixture data against ``shapes``."""
+    return invoke(
+        "validate",
+        str(FIXTURES / "valid.ttl"),
+        "--ontology",
+        str(FIXTURES / "ontology.ttl"),
+        "--shapes",
+        str(shapes),
+        "--checks",
+        str(FIXTURES / "qc"),
+        *options,
+    )
 
 
 def _literal(query: str) -> str:
@@ -65,18 +76,7 @@ def test_service_in_any_sparql_of_the_shapes_is_refused_before_any_call(
     shapes = tmp_path / "shapes.ttl"
     call = f"SERVICE <{listener.url}> {{ ?this ?p ?o }}"
     shapes.write_text(PREFIXES + _shapes(kind, call))
-    code, _, err = invoke(
-        "validate",
-        str(FIXTURES / "valid.ttl"),
-        "--ontology",
-        str(FIXTURES / "ontology.ttl"),
-        "--shapes",
-        str(shapes),
-        "--checks",
-        str(FIXTURES / "qc"),
-        "--engine",
-        engine,
-    )
+    code, _, err = _validate_fixtures(shapes, "--engine", engine)
     assert code == 2, err
     assert_one_line_error(err, "shapes: ex:")
     assert "SERVICE is refused" in err
@@ -96,16 +96,7 @@ ex:ConstraintShape a sh:NodeShape ;
     sh:sparql [ sh:prefixes ex:Prefixes ; sh:select "SELECT $this WHERE {{ $this ?p ?o }}" ] .
 """
     )
-    code, _, err = invoke(
-        "validate",
-        str(FIXTURES / "valid.ttl"),
-        "--ontology",
-        str(FIXTURES / "ontology.ttl"),
-        "--shapes",
-        str(shapes),
-        "--checks",
-        str(FIXTURES / "qc"),
-    )
+    code, _, err = _validate_fixtures(shapes)
     assert code == 2, err
     assert_one_line_error(err, "shapes: ex:Prefixes: the declaration of prefix p")
     assert listener.connections == 0
