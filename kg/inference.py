@@ -46,6 +46,7 @@ from rdflib.term import Node
 
 from kg import loading, resources
 from kg.engines import to_rdflib
+from kg.modality import STATED_FACTS
 from kg.namespaces import KNOWN_PREFIXES, SG
 from kg.output import write_atomically
 
@@ -75,28 +76,8 @@ _EVENT = SG.Event
 _WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 _AGENT = SG.Agent
 
-# The provenance rule, exactly as queries/quotations-stating-fact.rq applies it, for
-# every fact at once; ?explicit says whether the data already states it by reification.
-_STATED_FACTS = """
-PREFIX sg: <https://w3id.org/siege626/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?quotation ?subject ?predicate ?object WHERE {
-  ?quotation sg:describes ?subject .
-  ?subject ?predicate ?object .
-  MINUS {
-    ?st2 rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
-    ?q2 sg:states ?st2 .
-    ?quotation sg:describes ?subject .
-    FILTER(?q2 != ?quotation)
-  }
-  MINUS {
-    ?st3 rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
-    ?quotation sg:states ?st3 .
-  }
-  FILTER(?predicate != skos:editorialNote)
-}
-"""
+# The provenance rule (kg/modality.py), for every fact at once.
+_STATED_FACTS = STATED_FACTS
 
 Triple = tuple[Node, Node, Node]
 

@@ -250,6 +250,11 @@ SELECT DISTINCT ?quotation ?subject ?predicate ?object WHERE {
       ?quotation sg:describes ?subject .
       FILTER(?q2 != ?quotation)
     }
+    MINUS {
+      ?st3 rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+      ?reading sg:reads ?st3 .
+    }
+    MINUS { ?predicate sg:derivedBy ?computation }
   }
   FILTER(?predicate != skos:editorialNote)
 }"""
@@ -257,8 +262,9 @@ SELECT DISTINCT ?quotation ?subject ?predicate ?object WHERE {
 
 def test_the_simple_provenance_query_answers_every_fact_as_the_rule(every_part, asserted) -> None:
     """In bulk: `?q sg:states [ rdf:subject … ]` over every part gives the pairs (quotation,
-    fact) that the rule "describes, except what another states" gives over the asserted
-    parts, for every fact of the data and the links (editorial notes are not facts)."""
+    fact) that the rule "describes, except what another states, a reading reads or a
+    computation derives" gives over the asserted parts, for every fact of the data and the
+    links (editorial notes are not facts)."""
     rule = {
         tuple(row)
         for row in asserted.query(_RULE, prefixes=_PREFIXES, use_default_graph_as_union=True)

@@ -156,6 +156,20 @@ CASES: dict[str, Case] = {
         ),
         with_data=True,
     ),
+    "stated-and-read": Case(
+        ("subject", "predicate", "stating", "reading"),
+        rows(
+            (
+                ID + "traction-trebuchets",
+                SG + "possessedBy",
+                ID + "quote-states-a-read-fact",
+                ID + "reading-the-trebuchets-as-the-avars",
+            ),
+            (ID + "date-626-07-31", SG + "gregorianDate", ID + "quote-states-a-derived-value", None),
+            (ID + "date-626-08-07", SG + "julianDayNumber", None, ID + "reading-of-a-derived-value"),
+        ),
+        with_data=True,
+    ),
     "undeclared-term": Case(
         ("term", "usage"),
         rows(
