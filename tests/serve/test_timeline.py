@@ -208,7 +208,7 @@ def test_a_relation_moves_an_event_before_the_words_that_tell_it_first() -> None
     items = [Item("a", "A", text=(1, 0)), Item("b", "B", text=(1, 5)), Item("c", "C", text=(2, 0))]
     steps = order_story(items, [Constraint("b", "a", "prompted by")])
     assert [s.keys for s in steps] == [["b"], ["a"], ["c"]]
-    assert steps[1].reasons["a"][0] == "prompted by “B”"
+    assert str(steps[1].reasons["a"][0]) == "prompted by “B”"
 
 
 def test_days_keep_their_order_against_the_text() -> None:
