@@ -305,6 +305,13 @@ class SiteGraph:
                     f"{name}, “{locator.value}”" if locator is not None else name
                 )
         for subject in sorted(unnamed, key=str):
+            note = self.first(subject, SKOS + "editorialNote")
+            if self.is_a(subject, "Reading") and note is not None:
+                # A reading is named by the start of its note.
+                words = note.value.split()
+                short = " ".join(words[:9]) + (" …" if len(words) > 9 else "")
+                self._labels[subject.value] = f"the editors' reading: {short}"
+        for subject in sorted(unnamed, key=str):
             if self.is_a(subject, "Participation"):
                 parts = [self.first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
                 agent, role, within = (self.label(t.value) if t is not None else "" for t in parts)
@@ -361,12 +368,27 @@ class SiteGraph:
             for citation in citations:
                 by_citation[citation].append(triple)
         for claim in sorted(self.subjects(claim_class, RDF + "type"), key=str):
-            concerns = set(self.objects(claim, str(SG) + "concerns"))
-            for words in self.objects(claim, str(SG) + "contests"):
-                for triple in by_citation.get(words, []):
-                    # What the words tell, not what they call things: a name is not disputed.
-                    if triple[0] in concerns and triple[1].value not in _NAMES:
-                        self._contested[triple].append(claim)
+            for triple in self._contested_by(claim, by_citation):
+                self._contested[triple].append(claim)
+
+    def _contested_by(self, claim: Term, by_citation: dict[Term, list[Triple]]) -> list[Triple]:
+        """The facts a claim contests: of what the words it contests state about the things
+        it concerns (names aside: what the words tell, not what they call things), the parts
+        played, if it concerns one; else the figures, if it gives others; else all."""
+        concerns = set(self.objects(claim, str(SG) + "concerns"))
+        told = [
+            triple
+            for words in self.objects(claim, str(SG) + "contests")
+            for triple in by_citation.get(words, [])
+            if triple[0] in concerns and triple[1].value not in _NAMES
+        ]
+        parts = [t for t in told if self.is_a(t[0], "Participation")]
+        figures = [t for t in told if t[1].value == str(SG) + "strength"]
+        if parts:
+            return parts
+        if figures and self.objects(claim, str(SG) + "claimedStrength"):
+            return figures
+        return told
 
     def describing(self, subject: Term) -> list[Term]:
         """The quotations and citations that describe ``subject`` (``sg:describes``)."""

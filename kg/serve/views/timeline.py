@@ -291,7 +291,7 @@ def _reason(site: SiteGraph, reason: Reason, nodes: dict[str, Term]) -> Sentence
         other = nodes.get(reason.other)
         if other is None:
             return say(site, [reason.words], [])
-        return say(site, [reason.words + " ", site.link(other)], [])
+        return say(site, [reason.words + " ", site.link(other), " in the text"], [])
     fact = reason.constraint.fact
     assert isinstance(fact, tuple)
     planned = ox.NamedNode(_sg("planned"))

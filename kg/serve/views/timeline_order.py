@@ -62,7 +62,10 @@ class Reason:
     constraint: Constraint | None = None
 
     def __str__(self) -> str:
-        return f"{self.words} “{self.label}”" if self.label else self.words
+        if not self.label:
+            return self.words
+        where = " in the text" if self.constraint is None else ""
+        return f"{self.words} “{self.label}”{where}"
 
 
 @dataclass
@@ -180,5 +183,5 @@ def _text_reason(item: Item, items: Sequence[Item]) -> list[Reason]:
     before = [other for other in items if other.text is not None and other.text < item.text]
     if before:
         previous = max(before, key=lambda other: (_text_key(other), other.key))
-        return [Reason("told in the text after", previous.key, previous.label)]
+        return [Reason("told after", previous.key, previous.label)]
     return [Reason("told first in the text", "")]
