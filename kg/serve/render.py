@@ -25,4 +25,9 @@ def render(template: str, **context: Any) -> str:
         from kg.serve.pages.map import place_map
 
         _environment.globals["place_map"] = place_map
+    if "heard" not in _environment.globals:
+        # Every sentence a page writes is handed on as it is rendered (kg.serve.sentences).
+        from kg.serve.sentences import heard
+
+        _environment.globals["heard"] = heard
     return _environment.get_template(template).render(**context)

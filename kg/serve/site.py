@@ -2,13 +2,19 @@
 values, sources, dates, points); what each kind of page shows is in :mod:`kg.serve.views`.
 
 The graph is small (a few thousand triples), so it is indexed once at start-up in plain
-dictionaries: every page is then a few lookups. The provenance rule of
-data/siege626.ttl decides which words state a triple:
+dictionaries: every page is then a few lookups. What each fact rests on is the rule of
+:mod:`kg.modality`, asked of the served store with its own query
+(:data:`kg.modality.STATED_FACTS`):
 
-* a quotation (or a reference citation) with ``sg:states [rdf:subject S; rdf:predicate P;
-  rdf:object O]`` states that one triple;
-* one with ``sg:describes S`` states every triple whose subject is S, except a triple that
-  another quotation claims with ``sg:states``.
+* **stated** by the words of a quotation or a reference citation (``sg:states``, or
+  ``sg:describes`` its subject when nothing else claims the triple);
+* **read** by the editors: an ``sg:Reading`` that ``sg:reads`` it, from named words, with
+  its ``skos:editorialNote``;
+* **derived** by a named computation (a property marked ``sg:derivedBy``);
+* an editors' remark (``skos:editorialNote`` on a resource), which is no fact at all.
+
+Other accounts (``sg:Claim``) contest the facts that the words they contest state, of the
+things they concern: a page shows a dispute beside those facts, nowhere else.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from kg.julian import MONTHS
+from kg.modality import STATED_FACTS, Modality
 from kg.namespaces import ID, INFERRED_GRAPH, KNOWN_PREFIXES, SG
 from kg.serve.words import lowered
 
@@ -32,7 +39,9 @@ __all__ = [
     "DISPLAY_PREFIXES",
     "DateView",
     "Link",
+    "Modality",
     "Place",
+    "ReadingView",
     "SiteGraph",
     "Source",
     "Statement",
@@ -70,6 +79,7 @@ DISPLAY_PREFIXES: dict[str, str] = {
 }
 
 _LABEL = ox.NamedNode(RDFS + "label")
+_NAMES = frozenset({RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"})
 _TYPE = ox.NamedNode(RDF + "type")
 DATE_PROPERTIES = (str(SG) + "date", str(SG) + "startDate", str(SG) + "endDate")
 # Words for the terms of other vocabularies that pages show as property names.
@@ -139,11 +149,27 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ReadingView:
+    """An editorial reading: the words it reads from, and why (its note)."""
+
+    link: Link
+    words: tuple[Source, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Statement:
     predicate: Link
     value: Value
     sources: tuple[Source, ...]
     note: str | None = None  # why a statement has no source
+    triple: Triple | None = None
+    # What the fact rests on (kg.modality): stated, read, derived; None for an editors'
+    # remark or the record of a source.
+    modality: Modality | None = None
+    readings: tuple[ReadingView, ...] = ()
+    computation: Link | None = None
+    disputes: tuple[Link, ...] = ()  # other accounts that contest this very fact
 
 
 @dataclass(frozen=True)
@@ -279,6 +305,13 @@ class SiteGraph:
                     f"{name}, “{locator.value}”" if locator is not None else name
                 )
         for subject in sorted(unnamed, key=str):
+            note = self.first(subject, SKOS + "editorialNote")
+            if self.is_a(subject, "Reading") and note is not None:
+                # A reading is named by the start of its note.
+                words = note.value.split()
+                short = " ".join(words[:9]) + (" …" if len(words) > 9 else "")
+                self._labels[subject.value] = f"the editors' reading: {short}"
+        for subject in sorted(unnamed, key=str):
             if self.is_a(subject, "Participation"):
                 parts = [self.first(subject, str(SG) + n) for n in ("agent", "role", "roleIn")]
                 agent, role, within = (self.label(t.value) if t is not None else "" for t in parts)
@@ -297,23 +330,65 @@ class SiteGraph:
         return (subject, _TYPE, ox.NamedNode(str(SG) + local_class)) in self.triples
 
     def _index_provenance(self) -> None:
-        states = str(SG) + "states"
+        """Which citations state which triple, which readings read it, which properties are
+        derived, and which facts each other account contests (see the module's description)."""
         describes = str(SG) + "describes"
         self._stated_by: dict[Triple, list[Term]] = defaultdict(list)
+        self._read_by: dict[Triple, list[Term]] = defaultdict(list)
         self._described_by: dict[Term, list[Term]] = defaultdict(list)
         self._reifications: dict[Term, list[Term]] = defaultdict(list)  # subject -> nodes
         for subject, predicate, obj in self.triples:
             if predicate.value == describes:
                 self._described_by[obj].append(subject)
-            elif predicate.value == states:
+            elif predicate.value == str(SG) + "states":
                 spo = self._reified(obj)
                 if spo is not None:
-                    self._stated_by[spo].append(subject)
                     self._reifications[spo[0]].append(obj)
+            elif predicate.value == str(SG) + "reads":
+                spo = self._reified(obj)
+                if spo is not None:
+                    self._read_by[spo].append(subject)
+        asserted = [ox.NamedNode(GRAPH_BASE + part) for part in ("data", "links", "ontology")]
+        for row in self.store.query(STATED_FACTS, default_graph=asserted):
+            triple = (row["subject"], row["predicate"], row["object"])
+            self._stated_by[triple].append(row["quotation"])
+        self._derived_by = {
+            s.value: o for s, p, o in self.triples if p.value == str(SG) + "derivedBy"
+        }
         for sources in (*self._stated_by.values(), *self._described_by.values()):
             sources.sort(key=lambda term: str(term))
+        for readings in self._read_by.values():
+            readings.sort(key=str)
         for statements in self._reifications.values():
             statements.sort(key=self._stable_key)
+        self._contested: dict[Triple, list[Term]] = defaultdict(list)
+        claim_class = ox.NamedNode(str(SG) + "Claim")
+        by_citation: dict[Term, list[Triple]] = defaultdict(list)
+        for triple, citations in self._stated_by.items():
+            for citation in citations:
+                by_citation[citation].append(triple)
+        for claim in sorted(self.subjects(claim_class, RDF + "type"), key=str):
+            for triple in self._contested_by(claim, by_citation):
+                self._contested[triple].append(claim)
+
+    def _contested_by(self, claim: Term, by_citation: dict[Term, list[Triple]]) -> list[Triple]:
+        """The facts a claim contests: of what the words it contests state about the things
+        it concerns (names aside: what the words tell, not what they call things), the parts
+        played, if it concerns one; else the figures, if it gives others; else all."""
+        concerns = set(self.objects(claim, str(SG) + "concerns"))
+        told = [
+            triple
+            for words in self.objects(claim, str(SG) + "contests")
+            for triple in by_citation.get(words, [])
+            if triple[0] in concerns and triple[1].value not in _NAMES
+        ]
+        parts = [t for t in told if self.is_a(t[0], "Participation")]
+        figures = [t for t in told if t[1].value == str(SG) + "strength"]
+        if parts:
+            return parts
+        if figures and self.objects(claim, str(SG) + "claimedStrength"):
+            return figures
+        return told
 
     def describing(self, subject: Term) -> list[Term]:
         """The quotations and citations that describe ``subject`` (``sg:describes``)."""
@@ -438,14 +513,52 @@ class SiteGraph:
     # -- provenance ------------------------------------------------------------
 
     def source_terms(self, triple: Triple) -> list[Term]:
-        """The quotations and citations that state ``triple``, by the provenance rule."""
-        stated = self._stated_by.get(triple, [])
-        described = [
-            q
-            for q in self._described_by.get(triple[0], [])
-            if not any(other != q for other in stated)
-        ]
-        return sorted(set(stated) | set(described), key=str)
+        """The quotations and citations that state ``triple`` (none for a reading's fact,
+        a derived value or an editors' remark)."""
+        return self._stated_by.get(triple, [])
+
+    def states_anything(self, citation: Term) -> bool:
+        """Whether words state a fact; words the editors only read facts from do not."""
+        if not hasattr(self, "_stating"):
+            self._stating = {c for cs in self._stated_by.values() for c in cs}
+        return citation in self._stating
+
+    def modality(self, triple: Triple) -> Modality | None:
+        """What ``triple`` rests on; None for an editors' remark or a record of a source."""
+        if triple in self._read_by:
+            return Modality.READ
+        if triple[1].value in self._derived_by:
+            return Modality.DERIVED
+        if triple in self._stated_by:
+            return Modality.STATED
+        return None
+
+    def readings(self, triple: Triple) -> tuple[ReadingView, ...]:
+        """The editorial readings that read ``triple``: their words and their notes."""
+        return tuple(
+            ReadingView(
+                Link("the editors' reading", self.href(reading.value)[0], reading.value),
+                tuple(
+                    self.source(words)
+                    for words in sorted(self.objects(reading, str(SG) + "readFrom"), key=str)
+                ),
+                self.text_of(self.first(reading, SKOS + "editorialNote")),
+            )
+            for reading in self._read_by.get(triple, [])
+        )
+
+    def computation(self, predicate: Term) -> Link | None:
+        """The computation a derived property is derived by."""
+        found = self._derived_by.get(predicate.value)
+        return self.link(found) if found is not None else None
+
+    def contesting(self, triple: Triple) -> list[Term]:
+        """The other accounts that contest ``triple``: a claim contests the facts that the
+        words it contests state of the things it concerns."""
+        return self._contested.get(triple, [])
+
+    def contested(self) -> dict[Triple, list[Term]]:
+        return self._contested
 
     def sources(self, triple: Triple) -> tuple[Source, ...]:
         return tuple(self.source(term) for term in self.source_terms(triple))

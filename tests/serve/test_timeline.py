@@ -65,6 +65,8 @@ def test_every_event_of_the_data_appears_once(store: ox.Store, page_text: str) -
         _slug(row["event"])
         for row in _rows(store, "SELECT ?event WHERE { ?event a/rdfs:subClassOf* sg:Event }")
     }
+    # A rite the text names only as the setting of what still goes on is no step of it.
+    events.discard("lenten-service")
     shown = re.findall(r'data-event="([a-z0-9-]+)"', page_text)
     assert len(events) > 30
     assert sorted(shown) == sorted(events)  # each once, none missing, none invented
@@ -141,9 +143,10 @@ def test_undated_events_say_so_and_why_they_stand_there(page_text: str) -> None:
         assert "Date not given in the text" in step
         assert "Placed here: " in step
     withdrawal = next(s for s in undated if 'data-event="avar-withdrawal"' in s)
-    assert "prompted by “Roman ships defeat the Slav canoes”" in withdrawal
+    assert re.search(r"prompted by <a [^>]*>Roman ships defeat the Slav canoes</a>", withdrawal)
+    assert "read by the editors" in withdrawal
     blachernae = next(s for s in undated if 'data-event="victory-at-blachernae"' in s)
-    assert "told after “The Avars" in blachernae
+    assert re.search(r"told after <a [^>]*>the Avars [^<]*</a> in the text", blachernae)
     assert 'class="sentence-link" href="/page/sentence-14"' in blachernae
 
 
@@ -166,7 +169,7 @@ def test_each_event_links_to_its_page_and_its_sentence(page_text: str) -> None:
 
 def test_the_dates_explain_the_calendars_and_the_day_number(page_text: str) -> None:
     assert "Julian calendar" in page_text and "Gregorian calendar" in page_text
-    assert "falls 3 days later, so 31 July 626 (Julian) is 3 August 626 (Gregorian)" in page_text
+    assert "falls 3 days later, so 31 July 626 (Julian) is 3 August 626 (Gregorian" in page_text
     assert "<strong>day number (JDN)</strong>" in page_text
     assert "It is not a date in the Julian" in page_text
 
@@ -208,7 +211,7 @@ def test_a_relation_moves_an_event_before_the_words_that_tell_it_first() -> None
     items = [Item("a", "A", text=(1, 0)), Item("b", "B", text=(1, 5)), Item("c", "C", text=(2, 0))]
     steps = order_story(items, [Constraint("b", "a", "prompted by")])
     assert [s.keys for s in steps] == [["b"], ["a"], ["c"]]
-    assert steps[1].reasons["a"][0] == "prompted by “B”"
+    assert str(steps[1].reasons["a"][0]) == "prompted by “B”"
 
 
 def test_days_keep_their_order_against_the_text() -> None:

@@ -18,6 +18,7 @@ from kg.serve.site import (
     SKOS,
     DateView,
     Link,
+    Modality,
     Place,
     SiteGraph,
     Source,
@@ -79,7 +80,7 @@ class SentenceView:
 
     line: int
     link: Link
-    segments: list[tuple[str, Link | None]]
+    segments: list[tuple[str, Link | None, bool]]
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class EntityView:
     hubs: list[Link] = field(default_factory=list)
     dates: list[DateView] = field(default_factory=list)
     place: Place | None = None
-    text_segments: list[tuple[str, Link | None]] = field(default_factory=list)
+    text_segments: list[tuple[str, Link | None, bool]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     details: list[Statement] = field(default_factory=list)  # plumbing: IRIs, types, matches
     related: list[tuple[str, list[Link]]] = field(default_factory=list)
@@ -148,13 +149,27 @@ def resource_view(site: SiteGraph, slug: str) -> EntityView | None:
     ]
     statements = []
     for predicate, obj in pairs:
-        sources = site.sources((node, predicate, obj))
+        triple = (node, predicate, obj)
+        sources = site.sources(triple)
+        modality = site.modality(triple)
         note = None
-        if not sources and predicate.value == SKOS + "editorialNote":
-            note = "an editors' note"
-        elif not sources and site.is_source_structure(node):
+        if predicate.value == SKOS + "editorialNote":
+            note, modality, sources = "the editors' remark, not a fact", None, ()
+        elif modality is None and site.is_source_structure(node):
             note = "the source itself"
-        statements.append(Statement(site.link(predicate), site.value(obj), sources, note))
+        statements.append(
+            Statement(
+                site.link(predicate),
+                site.value(obj),
+                sources,
+                note,
+                triple=triple,
+                modality=modality,
+                readings=site.readings(triple),
+                computation=site.computation(predicate) if modality is Modality.DERIVED else None,
+                disputes=tuple(site.link(claim) for claim in site.contesting(triple)),
+            )
+        )
     provenance = {str(SG) + "describes", RDF + "subject", RDF + "object"}
     incoming = sorted(
         {
@@ -227,8 +242,8 @@ def _reading(site: SiteGraph, node: Term, view: EntityView) -> None:
             view.previous = site.link(lines[i - 1][1]) if i > 0 else None
             view.next = site.link(lines[i + 1][1]) if i + 1 < len(lines) else None
     view.offices = _offices(site, node)
-    own_words = [q.link.iri for q in view.quotations] + [node.value]
-    own_words += [q.value for q in site.subjects(node, str(SG) + "inSentence")]
+    # A quotation's or a sentence's page shows the accounts that contest its words.
+    own_words = [node.value] + [q.value for q in site.subjects(node, str(SG) + "inSentence")]
     view.claims = _claims(site, node, own_words)
     if site.is_a(node, "Siege"):
         view.summary = summary(site, node.value)
@@ -279,12 +294,21 @@ def _offices(site: SiteGraph, node: Term) -> list[OfficeView]:
 
 
 def _claims(site: SiteGraph, node: Term | None, quotations: list[str]) -> list[ClaimView]:
-    """Other accounts about ``node`` or against its words; every claim if node is None."""
+    """Other accounts that contest facts of ``node`` (as subject, or as the agent of a part
+    played) or its words, and a claim's own page; every claim if node is None."""
     claims = []
+    disputing: set[Term] = set()
+    if node is not None:
+        agent = ox.NamedNode(str(SG) + "agent")
+        for triple, contesting in site.contested().items():
+            subject = triple[0]
+            if subject == node or (node, agent) in [
+                (o, p) for p, o in site.outgoing.get(subject, []) if p == agent
+            ]:
+                disputing.update(contesting)
     for claim in site.subjects(ox.NamedNode(str(SG) + "Claim"), RDF + "type"):
         contested = site.objects(claim, str(SG) + "contests")
-        concerns = site.objects(claim, str(SG) + "concerns")
-        if node is not None and node not in concerns and node != claim:
+        if node is not None and node != claim and claim not in disputing:
             if not any(q.value in quotations for q in contested):
                 continue
         claims.append(
@@ -333,8 +357,14 @@ def _participants(site: SiteGraph, node: Term) -> list[Participation]:
     return sorted(found, key=lambda p: (p.within.label if p.within else "", p.agent.label))
 
 
-def text_segments(site: SiteGraph, node: Term) -> list[tuple[str, Link | None]]:
-    """A sentence's text cut at its quotations, each quotation's words linked to it."""
+def text_segments(site: SiteGraph, node: Term) -> list[tuple[str, Link | None, bool]]:
+    """A sentence's text cut at its quotations, each quotation's words linked to it, and
+    whether those are words the editors only read facts from (no fact stated by them).
+
+    Quotations may overlap (line 12's "is to transport …, but the Avars withdraw …"
+    spans two others): the text is cut at every quotation's start and end, and each piece
+    leads to the shortest quotation it lies in, so that every quotation is marked.
+    """
     text = site.first(node, str(SG) + "text")
     start = site.first(node, str(SG) + "startOffset")
     if text is None or start is None:
@@ -349,13 +379,21 @@ def text_segments(site: SiteGraph, node: Term) -> list[tuple[str, Link | None]]:
         q_end = site.first(quotation, str(SG) + "endOffset")
         if q_start is not None and q_end is not None:
             spans.append((int(q_start.value) - base, int(q_end.value) - base, quotation))
-    segments: list[tuple[str, Link | None]] = []
-    position = 0
-    for begin, end, quotation in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if begin < position:
-            continue  # overlapping quotations: the first one is marked
-        segments.append((text.value[position:begin], None))
-        segments.append((text.value[begin:end], site.link(quotation)))
-        position = end
-    segments.append((text.value[position:], None))
-    return [segment for segment in segments if segment[0]]
+    cuts = sorted({0, len(text.value), *(b for b, _, _ in spans), *(e for _, e, _ in spans)})
+    segments: list[tuple[str, Link | None, bool]] = []
+    for begin, end in zip(cuts, cuts[1:], strict=False):
+        covering = [span for span in spans if span[0] <= begin and end <= span[1]]
+        words = text.value[begin:end]
+        if not covering:
+            segments.append((words, None, False))
+            continue
+        quotation = min(covering, key=lambda span: (span[1] - span[0], span[0]))[2]
+        segments.append((words, site.link(quotation), not site.states_anything(quotation)))
+    # Neighbouring pieces of one quotation are one mark.
+    merged: list[tuple[str, Link | None, bool]] = []
+    for words, link, read in segments:
+        if merged and link is not None and merged[-1][1] == link:
+            merged[-1] = (merged[-1][0] + words, link, read)
+        else:
+            merged.append((words, link, read))
+    return [segment for segment in merged if segment[0]]

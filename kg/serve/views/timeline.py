@@ -19,8 +19,9 @@ import pyoxigraph as ox
 
 from kg.julian import gregorian_to_julian
 from kg.namespaces import SG
+from kg.serve.sentences import Sentence, say
 from kg.serve.site import DateView, Link, SiteGraph, Source, Term, slug_of
-from kg.serve.views.timeline_order import Constraint, Item, order_story
+from kg.serve.views.timeline_order import Constraint, Item, Reason, order_story
 
 __all__ = ["LaneSpan", "Story", "marked_years", "read_story"]
 
@@ -47,10 +48,11 @@ class StoryEntry:
     kind: str
     status: Link | None
     sources: tuple[Source, ...]
-    reasons: list[str] = field(default_factory=list)  # why an undated event stands here
+    reasons: list[Sentence] = field(default_factory=list)  # why it stands here
     day_of: Link | None = None  # the dated whole whose day an undated part shares
-    span: str | None = None  # the year and end the text gives an event of many days
+    span: Sentence | None = None  # the year and end the text gives an event of many days
     silence: str | None = None  # what the text does not say of its start
+    who: Sentence | None = None  # who takes part, and who leads them
 
 
 @dataclass
@@ -72,7 +74,8 @@ class LaneSpan:
     holder: Link | None
     start: float | None  # in years (Julian reckoning), for drawing
     end: float | None
-    words: str  # its dates in words: "5 October 610 – 11 February 641"
+    words: str  # its dates in words: "5 October 610 – 11 February 641", "c. 626"
+    said: Sentence  # the same, with the facts it tells
     as_given: str | None
     approximate: bool
     sources: tuple[Source, ...]
@@ -82,7 +85,7 @@ class LaneSpan:
 class Story:
     steps: list[StoryStep]
     lane: list[LaneSpan]
-    calendar_sentence: str | None
+    calendar_sentence: Sentence | None
     silences: list[str]
     dated_days: int
     events: int
@@ -120,10 +123,19 @@ def _text_place(site: SiteGraph, sources: Sequence[Source]) -> tuple[int, int] |
     return min(places) if places else None
 
 
+def _setting_only(site: SiteGraph, event: Term) -> bool:
+    """An event the text names only as the setting of what still goes on (the Lenten
+    service in which the hymn is still sung): a rite of the liturgical year, not a step
+    of the story."""
+    parts = site.subjects(event, _sg("partOf"))
+    ongoing = ox.NamedNode(_sg("ongoing"))
+    return bool(parts) and all(ongoing in site.objects(part, _sg("status")) for part in parts)
+
+
 def read_story(site: SiteGraph) -> Story:
     events = _events(site)
     lane_events = {e for e in events if site.first(e, _sg("holder")) is not None}
-    story_events = [e for e in events if e not in lane_events]
+    story_events = [e for e in events if e not in lane_events and not _setting_only(site, e)]
     entries: dict[str, StoryEntry] = {}
     items = []
     for event in story_events:
@@ -133,10 +145,13 @@ def read_story(site: SiteGraph) -> Story:
     items = [_sharing_the_day(site, item, entries) for item in items]
     constraints = _constraints(site, story_events)
     steps = []
+    nodes = {slug_of(e.value) or "": e for e in story_events}
     for step in order_story(items, constraints):
         chosen = [entries[key] for key in step.keys]
         for entry in chosen:
-            entry.reasons = step.reasons.get(entry.slug, [])
+            entry.reasons = [
+                _reason(site, reason, nodes) for reason in step.reasons.get(entry.slug, [])
+            ]
         # The day of a step: that of its events dated in their own right.
         days = [_day(site, ox.NamedNode(e.event.iri), "date") for e in chosen]
         steps.append(StoryStep(next((d for d in days if d is not None), None), chosen))
@@ -148,7 +163,7 @@ def read_story(site: SiteGraph) -> Story:
     return Story(
         steps=steps,
         lane=lane,
-        calendar_sentence=_calendar_sentence(steps),
+        calendar_sentence=_calendar_sentence(site, steps, story_events),
         silences=[e.silence for s in steps for e in s.entries if e.silence],
         dated_days=sum(1 for s in steps if s.day is not None),
         events=len(entries),
@@ -170,6 +185,7 @@ def _story_event(site: SiteGraph, event: Term, cls: Term) -> tuple[StoryEntry, I
     day = _day(site, event, "date")
     if day is None:
         entry.span, entry.silence = _span_words(site, event)
+    entry.who = _who(site, event)
     item = Item(
         slug,
         link.label,
@@ -191,19 +207,40 @@ def _sharing_the_day(site: SiteGraph, item: Item, entries: dict[str, StoryEntry]
     return item
 
 
-def _span_words(site: SiteGraph, event: Term) -> tuple[str | None, str | None]:
+def _date_facts(site: SiteGraph, date: Term) -> list[tuple[Term, Term, Term]]:
+    names = ("year", "month", "day", "calendar")
+    return [(date, ox.NamedNode(_sg(n)), v) for n in names for v in site.objects(date, _sg(n))]
+
+
+def _span_words(site: SiteGraph, event: Term) -> tuple[Sentence | None, str | None]:
     """For an event of many days: its year and end as the text gives them, and the
     text's silence on its start when it gives an end but no start."""
     year = site.first(event, _sg("year"))
     start, end = _day(site, event, "startDate"), _day(site, event, "endDate")
     parts = []
+    triples: list[tuple[Term, Term, Term]] = []
     if year is not None:
         parts.append(f"in {year.value}")
-    if start is not None:
-        parts.append(f"began {start.julian}")
-    if end is not None:
-        parts.append(f"ended {end.julian}")
-    span = ", ".join(parts) or None
+        triples.append((event, ox.NamedNode(_sg("year")), year))
+    for name, day, words in (("startDate", start, "began"), ("endDate", end, "ended")):
+        if day is not None:
+            node = site.first(event, _sg(name))
+            parts.append(f"{words} {day.julian}")
+            triples += [(event, ox.NamedNode(_sg(name)), node), *_date_facts(site, node)]
+    span = (
+        say(
+            site,
+            [
+                "In " + ", ".join(parts)[3:]
+                if parts[0].startswith("in ")
+                else ", ".join(parts).capitalize()
+            ],
+            triples,
+            end=".",
+        )
+        if parts
+        else None
+    )
     if start is not None or (end is None and year is None):
         return span, None
     words = ""
@@ -216,6 +253,56 @@ def _span_words(site: SiteGraph, event: Term) -> tuple[str | None, str | None]:
     return span, f"{silence}{words}."
 
 
+def _who(site: SiteGraph, event: Term) -> Sentence | None:
+    """Who takes part in the event, and who leads each of them, with what the facts call
+    for: a read part played says so, a disputed one names the other account."""
+    parts: list[object] = []
+    triples: list[tuple[Term, Term, Term]] = []
+    for participation in sorted(
+        site.subjects(event, _sg("roleIn")), key=lambda p: site.label(p.value)
+    ):
+        agent, role = (
+            site.first(participation, _sg("agent")),
+            site.first(participation, _sg("role")),
+        )
+        if agent is None:
+            continue
+        parts.extend(["; " if parts else "", site.link(agent)])
+        triples.append((participation, ox.NamedNode(_sg("agent")), agent))
+        triples.append((participation, ox.NamedNode(_sg("roleIn")), event))
+        if role is not None:
+            parts.append(f" ({site.label(role.value)})")
+            triples.append((participation, ox.NamedNode(_sg("role")), role))
+        for command in site.subjects(agent, _sg("roleIn")):
+            leader = site.first(command, _sg("agent"))
+            if leader is not None and site.is_a(leader, "Person"):
+                parts.extend([", led by ", site.link(leader)])
+                triples.append((command, ox.NamedNode(_sg("agent")), leader))
+                triples.append((command, ox.NamedNode(_sg("roleIn")), agent))
+    if not parts:
+        return None
+    planned = ox.NamedNode(_sg("planned")) in site.objects(event, _sg("status"))
+    return say(site, ["Who, as planned: " if planned else "Who: ", *parts], triples, end=".")
+
+
+def _reason(site: SiteGraph, reason: Reason, nodes: dict[str, Term]) -> Sentence:
+    """Why an event stands where it does, with the fact of the graph that puts it there."""
+    if reason.constraint is None or reason.constraint.fact is None:
+        other = nodes.get(reason.other)
+        if other is None:
+            return say(site, [reason.words], [])
+        return say(site, [reason.words + " ", site.link(other), " in the text"], [])
+    fact = reason.constraint.fact
+    assert isinstance(fact, tuple)
+    planned = ox.NamedNode(_sg("planned"))
+    if any(planned in site.objects(event, _sg("status")) for event in (fact[0], fact[2])):
+        # A relation to a plan: the plan is what is prepared, not a deed done.
+        return say(
+            site, ["the plan is " + reason.words + " ", site.link(nodes[reason.other])], [fact]
+        )
+    return say(site, [reason.words + " ", site.link(nodes[reason.other])], [fact])
+
+
 def _constraints(site: SiteGraph, story_events: Sequence[Term]) -> list[Constraint]:
     keys = {event: slug_of(event.value) or "" for event in story_events}
     found = []
@@ -225,7 +312,8 @@ def _constraints(site: SiteGraph, story_events: Sequence[Term]) -> list[Constrai
                 if other not in keys:
                     continue
                 earlier, later = (other, event) if subject_later else (event, other)
-                found.append(Constraint(keys[earlier], keys[later], words, sequence))
+                fact = (event, ox.NamedNode(_sg(name)), other)
+                found.append(Constraint(keys[earlier], keys[later], words, sequence, fact))
     return found
 
 
@@ -247,7 +335,9 @@ def _mark_days(site: SiteGraph, steps: list[StoryStep], story_events: Sequence[T
         previous = step.day
 
 
-def _calendar_sentence(steps: Sequence[StoryStep]) -> str | None:
+def _calendar_sentence(
+    site: SiteGraph, steps: Sequence[StoryStep], story_events: Sequence[Term]
+) -> Sentence | None:
     """Julian against Gregorian, shown on the text's first dated day."""
     day = next((s.day for s in steps if s.day is not None), None)
     if day is None:
@@ -256,10 +346,21 @@ def _calendar_sentence(steps: Sequence[StoryStep]) -> str | None:
     # The Julian day's own year, month and day, read as if they were Gregorian.
     julian = gregorian_to_julian(gregorian)
     shift = (gregorian - datetime.date(julian.year, julian.month, julian.day)).days
-    return (
-        "The dates are given as in the Julian calendar of the Roman Empire (the text names"
-        f" no calendar); the same day in the Gregorian calendar we use today, counted back,"
-        f" falls {shift} days later, so {day.julian} (Julian) is {day.gregorian} (Gregorian)."
+    dates = {node for event in story_events for node in site.objects(event, _sg("date"))}
+    calendar = ox.NamedNode(_sg("calendar"))
+    facts = [
+        (d, calendar, c) for d in sorted(dates, key=str) for c in site.objects(d, _sg("calendar"))
+    ]
+    return say(
+        site,
+        [
+            "The text names no calendar: its dates are read as dates of the Julian calendar"
+            " of the Roman Empire. The same day in the Gregorian calendar we use today,"
+            f" counted back, falls {shift} days later, so {day.julian} (Julian) is"
+            f" {day.gregorian} (Gregorian, computed)"
+        ],
+        facts,
+        end=".",
     )
 
 
@@ -293,6 +394,7 @@ def _lane_span(site: SiteGraph, event: Term, cls: Term) -> LaneSpan:
         start=start,
         end=end,
         words=_lane_words(site, event),
+        said=say(site, [_lane_words(site, event)], _lane_facts(site, event)),
         as_given=site.text_of(site.first(event, _sg("asGiven"))),
         approximate=site.first(event, _sg("dateQualifier")) is not None,
         sources=site.sources((event, ox.NamedNode(RDF_TYPE), cls)),
@@ -308,9 +410,16 @@ def _lane_words(site: SiteGraph, event: Term) -> str:
         return str(year.value) if year is not None else None
 
     start, end = one("startDate", "startYear"), one("endDate", "endYear")
+    # A year the reference gives as "c." keeps it.
+    about = "c. " if site.first(event, _sg("dateQualifier")) is not None else ""
     if start and end and start != end:
-        return f"{start} – {end}"
-    return start or end or "no year in numbers"
+        return f"{about}{start} – {about}{end}"
+    return f"{about}{start or end}" if start or end else "no year in numbers"
+
+
+def _lane_facts(site: SiteGraph, event: Term) -> list[tuple[Term, Term, Term]]:
+    names = ("startDate", "endDate", "startYear", "endYear", "year", "dateQualifier")
+    return [(event, ox.NamedNode(_sg(n)), v) for n in names for v in site.objects(event, _sg(n))]
 
 
 def marked_years(site: SiteGraph) -> list[tuple[int, Link]]:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Constraint", "Item", "Step", "order_story"]
+__all__ = ["Constraint", "Item", "Reason", "Step", "order_story"]
 
 # An event the text never quotes sorts after every one it does.
 _UNQUOTED = (10**9, 10**9)
@@ -49,6 +49,23 @@ class Constraint:
     later: str
     words: str
     sequence: bool = True
+    fact: object = None  # the triple of the graph that says it, for the sentence that tells it
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an event stands where it does: a relation of the graph, or the text's order."""
+
+    words: str
+    other: str  # the key of the other event
+    label: str = ""  # its name
+    constraint: Constraint | None = None
+
+    def __str__(self) -> str:
+        if not self.label:
+            return self.words
+        where = " in the text" if self.constraint is None else ""
+        return f"{self.words} “{self.label}”{where}"
 
 
 @dataclass
@@ -57,7 +74,7 @@ class Step:
 
     day: int | None
     keys: list[str]
-    reasons: dict[str, list[str]] = field(default_factory=dict)
+    reasons: dict[str, list[Reason]] = field(default_factory=dict)
 
 
 def order_story(items: Sequence[Item], constraints: Sequence[Constraint]) -> list[Step]:
@@ -75,6 +92,15 @@ def order_story(items: Sequence[Item], constraints: Sequence[Constraint]) -> lis
             a, b = node_of[constraint.earlier], node_of[constraint.later]
             if a != b:
                 edges[a].add(b)
+    for node, keys in members.items():
+        if len(keys) > 1:
+            # Events of one day: the graph's relations between them order them, then the text.
+            inner: dict[str, set[str]] = defaultdict(set)
+            for c in constraints:
+                if c.sequence and c.earlier in keys and c.later in keys:
+                    inner[c.earlier].add(c.later)
+            order = {k: (i, 0) for i, k in enumerate(keys)}
+            members[node] = _sorted_topologically(list(keys), inner, order)
     priority = {node: min(_text_key(by_key[k]) for k in keys) for node, keys in members.items()}
     steps = [
         Step(by_key[members[node][0]].day, members[node])
@@ -135,26 +161,27 @@ def _explain(steps: list[Step], items: Sequence[Item], constraints: Sequence[Con
     """Why each undated event stands where it does: the graph's relations, else the text."""
     by_key = {item.key: item for item in items}
     for step in steps:
-        if step.day is not None:
-            continue
         for key in step.keys:
-            reasons = [
-                f"{c.words} “{by_key[c.earlier].label}”"
+            relations = [
+                Reason(c.words, c.earlier, by_key[c.earlier].label, c)
                 for c in constraints
                 if c.later == key
                 and c.earlier in by_key
                 and (c.sequence or _text_key(by_key[c.earlier]) > _text_key(by_key[key]))
             ]
-            reasons.extend(_text_reason(by_key[key], items))
-            step.reasons[key] = reasons
+            if step.day is not None:
+                # On a day, only what orders the day's own events.
+                step.reasons[key] = [r for r in relations if r.other in step.keys]
+            else:
+                step.reasons[key] = relations + _text_reason(by_key[key], items)
 
 
-def _text_reason(item: Item, items: Sequence[Item]) -> list[str]:
+def _text_reason(item: Item, items: Sequence[Item]) -> list[Reason]:
     """Where the text tells the event: after the last event told before its words."""
     if item.text is None:
         return []
     before = [other for other in items if other.text is not None and other.text < item.text]
     if before:
         previous = max(before, key=lambda other: (_text_key(other), other.key))
-        return [f"told after “{previous.label}” in the text"]
-    return ["told first in the text"]
+        return [Reason("told after", previous.key, previous.label)]
+    return [Reason("told first in the text", "")]
