@@ -150,7 +150,15 @@ def say(
         for claim in site.contesting(triple):
             disputes.setdefault(claim.value, site.link(claim))
     if Mark.PLANNED in marks and not any(w in text for w in MARK_WORDS[Mark.PLANNED]):
-        words.append(" (planned, not done)")
+        # An event named here is planned; an agent named here only plays a part in one.
+        planned_named = any(
+            isinstance(p, Link) and _planned(site, ox.NamedNode(p.iri))
+            for p in words
+            if getattr(p, "iri", None)
+        )
+        words.append(
+            " (planned, not done)" if planned_named else " (its part only planned, not done)"
+        )
     if Mark.READ in marks:
         words.append(" — read by the editors, not stated by the text (")
         for i, link in enumerate(readings.values()):
