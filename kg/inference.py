@@ -24,18 +24,18 @@ figures depicted are ``sg:HolyFigure``, no agent, and nothing here makes them on
    alignments over the premises, computed by owlrl): every named superclass of a
    resource's class (an ``sg:Army`` is an ``sg:MilitaryForce``, a ``crm:E74_Group``,
    a ``sem:Actor``…) and every super-property of its statements (``sg:targetInParticular``
-   → ``sg:target`` → ``sg:involves``). The alignments link an ``sg:Event`` to
-   ``crm:E5_Event``, ``sem:Event`` and ``schema:Event`` (and its kinds to ``crm:E7_Activity``
-   and ``crm:E9_Move``) only when it is not planned, by an OWL class expression that a
-   reasoner cannot apply without knowing that; here every event of the premises is told as
-   done, so they apply as plain subclass links. Kept: ``rdf:type`` to a class the ontology
+   → ``sg:target`` → ``sg:involves``). The alignments make an ``sg:Event`` a
+   ``crm:E5_Event``, ``sem:Event`` and ``schema:Event`` (and its kinds ``crm:E7_Activity``
+   and ``crm:E9_Move``) or else an ``sg:PlannedEvent``, which a reasoner cannot decide
+   without knowing that the event is not planned; here every event of the premises is told
+   as done, so they apply as plain subclass links. Kept: ``rdf:type`` to a class the ontology
    part declares, and statements by a property it declares, about an IRI that is a subject
    in the data or the links, whose object is no blank node (a blank node in another file is
    another node). Left out: what is already asserted, ``owl:Thing`` and ``rdfs:Resource``,
    and owlrl's axiomatic and literal-typing triples.
 2. **Plans**: each event told as planned keeps its own ``sg:`` classes (an ``sg:Movement``
-   is an ``sg:Event``, which with its ``sg:status`` says planned) and is what the
-   alignments make of a planned event: a ``crm:E29_Design_or_Procedure``, the CRM's plan.
+   is an ``sg:Event``), and is what the alignments make of a planned event: an
+   ``sg:PlannedEvent``, a ``crm:E29_Design_or_Procedure``, the CRM's plan.
 3. **The agents of an event** (``sg:involvedAgent``), one pattern for who took part:
    the ``sg:agent`` of every ``sg:Participation`` whose ``sg:roleIn`` is the event, and
    its ``sg:winner``; and the agents of its parts (``sg:partOf`` between events, followed
@@ -305,26 +305,32 @@ def _is_figure(term: Node) -> bool:
 
 
 def _event_alignments(ontology: Graph) -> tuple[list[Triple], set[Node]]:
-    """The alignments' links conditional on an event's status (ontology/alignments.ttl):
-    ``[ C and not (sg:status value sg:planned) ] ⊑ D`` as the subclass links ``C ⊑ D``
-    that hold of every event of the premises, where none is planned; and the classes D of
-    ``(sg:status value sg:planned) ⊑ D``, the classes of a planned event."""
-    told_as_done: list[Triple] = []
+    """The alignments' links that depend on an event's status (ontology/alignments.ttl).
+
+    The classes of a planned event: each named class equivalent to ``sg:status value
+    sg:planned`` (sg:PlannedEvent), with its named superclasses. And the links ``C ⊑ (D or
+    P)``, P such a class, read as ``C ⊑ D``: they hold so of every event of the premises,
+    where none is planned."""
     plan_classes: set[Node] = set()
-    for expression, superclass in ontology.subject_objects(RDFS.subClassOf):
-        if not isinstance(expression, BNode):
+    for kind, expression in ontology.subject_objects(OWL.equivalentClass):
+        if isinstance(kind, URIRef) and _is_plan_restriction(ontology, expression):
+            plan_classes.add(kind)
+    todo = list(plan_classes)
+    while todo:
+        for superclass in ontology.objects(todo.pop(), RDFS.subClassOf):
+            if isinstance(superclass, URIRef) and superclass not in plan_classes:
+                plan_classes.add(superclass)
+                todo.append(superclass)
+    told_as_done: list[Triple] = []
+    for kind, union in ontology.subject_objects(RDFS.subClassOf):
+        if not isinstance(kind, URIRef) or not isinstance(union, BNode):
             continue
-        if _is_plan_restriction(ontology, expression):
-            plan_classes.update(_named(ontology, superclass, OWL.intersectionOf))
+        members = _list(ontology, ontology.value(union, OWL.unionOf))
+        if not any(_is_plan_class(ontology, member) for member in members):
             continue
-        members = _list(ontology, ontology.value(expression, OWL.intersectionOf))
-        guards = [m for m in members if isinstance(m, BNode) and _is_not_planned(ontology, m)]
-        if not guards or len(members) != 2:
-            continue
-        (kept,) = [m for m in members if m not in guards]
-        for subclass in _named(ontology, kept, OWL.unionOf):
-            for target in _named(ontology, superclass, OWL.intersectionOf):
-                told_as_done.append((subclass, RDFS.subClassOf, target))
+        for member in members:
+            if isinstance(member, URIRef) and not _is_plan_class(ontology, member):
+                told_as_done.append((kind, RDFS.subClassOf, member))
     return told_as_done, plan_classes
 
 
@@ -332,16 +338,11 @@ def _is_plan_restriction(graph: Graph, node: Node) -> bool:
     return (graph.value(node, OWL.onProperty), graph.value(node, OWL.hasValue)) == _PLAN
 
 
-def _is_not_planned(graph: Graph, node: Node) -> bool:
-    complement = graph.value(node, OWL.complementOf)
-    return complement is not None and _is_plan_restriction(graph, complement)
-
-
-def _named(graph: Graph, node: Node, combinator: URIRef) -> list[Node]:
-    """A named class, or the named members of its ``combinator`` list."""
-    if isinstance(node, URIRef):
-        return [node]
-    return [m for m in _list(graph, graph.value(node, combinator)) if isinstance(m, URIRef)]
+def _is_plan_class(graph: Graph, node: Node) -> bool:
+    return any(
+        _is_plan_restriction(graph, expression)
+        for expression in graph.objects(node, OWL.equivalentClass)
+    )
 
 
 def _list(graph: Graph, head: Node | None) -> list[Node]:
@@ -355,7 +356,7 @@ def _list(graph: Graph, head: Node | None) -> list[Node]:
 
 
 def _plans(asserted: Graph, ontology: Graph, plan_classes: set[Node]) -> Iterator[Triple]:
-    """Each planned event's own sg: superclasses, and the classes of a plan."""
+    """Each planned event's own sg: superclasses, and the classes of a planned event."""
     superclasses: dict[Node, set[Node]] = {}
     for subclass, superclass in ontology.subject_objects(RDFS.subClassOf):
         if _is_sg(subclass) and _is_sg(superclass):
@@ -528,7 +529,7 @@ def render_inferred(inference: Inference) -> bytes:
         ("Types: every named superclass of each resource's classes (RDFS)", inference.types),
         (
             "Plans: each event told as planned under its own sg: classes, and as a plan "
-            "(crm:E29_Design_or_Procedure), not as an event",
+            "(sg:PlannedEvent, crm:E29_Design_or_Procedure), not as an event",
             inference.plans,
         ),
         (

@@ -522,7 +522,10 @@ def test_a_planned_event_is_a_plan_not_an_event(every_part, event: str) -> None:
     no CRM, SEM or schema.org event; the CRM's plan (E29), with its status kept."""
     for cls in _EVENT_CLASSES:
         assert not _ask(every_part, f"id:{event} a {cls}"), (event, cls)
-    assert _ask(every_part, f"id:{event} a crm:E29_Design_or_Procedure ; sg:status sg:planned")
+    assert _ask(
+        every_part,
+        f"id:{event} a crm:E29_Design_or_Procedure , sg:PlannedEvent ; sg:status sg:planned",
+    )
     assert _ask(every_part, f"id:{event} a sg:Event")
     for prop in _AGENT_PROPERTIES:
         assert not _ask(every_part, f"id:{event} {prop} ?agent"), (event, prop)
