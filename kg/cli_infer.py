@@ -28,8 +28,9 @@ __all__ = ["infer_command"]
 )
 @click.pass_context
 def infer_command(ctx: click.Context, out: Path | None, check: bool) -> None:
-    """Compute the RDFS types and super-properties, the agents of events and the
-    statement of every fact by its quotation, from the ontology, data and links parts.
+    """Compute the RDFS types and super-properties, the types of plans, the agents of
+    events, who carried out each activity and the statement of every fact by its
+    quotation, from the stated and derived facts of the ontology, data and links parts.
 
     Exit status: 0 written (or, with --check, up to date), 1 stale (--check), 2 a file
     that cannot be read or written.
@@ -42,9 +43,11 @@ def infer_command(ctx: click.Context, out: Path | None, check: bool) -> None:
     target = out if out is not None else inferred_path()
     summary = (
         f"{inference.triples} triples: {len(inference.types)} types, "
+        f"{len(inference.plans)} types of plans, "
         f"{len(inference.superproperties)} super-property statements, "
-        f"{len(inference.agents)} agents of events, {len(inference.statements)} statements "
-        "of facts"
+        f"{len(inference.agents)} agents of events, "
+        f"{len(inference.carried_out_by)} agents who carried out activities, "
+        f"{len(inference.statements)} statements of facts"
     )
     if check:
         current = target.read_bytes() if target.is_file() else None

@@ -1,32 +1,61 @@
 """``kg infer``: the generated part ``inferred`` (``data/inferred.ttl``).
 
-What a user queries by, spelled out so that every store answers it without a reasoner:
+What a user queries by, spelled out so that every store answers it without a reasoner,
+and saying no more than what it follows from. Every triple here is computed from the
+**premises**: the asserted facts that are stated by the text's words or derived from them,
+about what the text tells as done (:func:`premises`). Left out of them, so that nothing
+inferred lifts a fact out of its hedge:
+
+* a fact that an editorial reading reads (``sg:reads``, kg/modality.py): it stays a
+  reading, in the data, with its note, and is not carried into inferred facts;
+* every fact about an event told only as planned, intended or hoped for (``sg:status
+  sg:planned``), and about the participations in it: a plan is not an event, and its
+  planner, its intended actors and what it would have affected take part in nothing;
+* the value of a figure the text hedges ("about", "presumably more than": any
+  ``sg:qualifier`` or ``sg:dateQualifier`` but ``sg:asStated``): only ``sg:numericValue``
+  or ``sg:moreThan`` with the qualifier beside it can say so, not ``schema:value`` or
+  ``crm:P90_has_value``.
+
+A depiction (``sg:depicts``) is a premise about the image; the only inferred triple it
+supports is its restatement as ``crm:P138_represents``, which says no more. The holy
+figures depicted are ``sg:HolyFigure``, no agent, and nothing here makes them one.
 
 1. **Types and super-properties** (the RDFS entailments of the ontology and its
-   alignments over the data and the links, computed by owlrl): every named superclass
-   of a resource's class (an ``sg:Army`` is an ``sg:MilitaryForce``, a ``crm:E74_Group``,
+   alignments over the premises, computed by owlrl): every named superclass of a
+   resource's class (an ``sg:Army`` is an ``sg:MilitaryForce``, a ``crm:E74_Group``,
    a ``sem:Actor``…) and every super-property of its statements (``sg:targetInParticular``
-   → ``sg:target`` → ``sg:involves``). Kept: ``rdf:type`` to a class the ontology part
-   declares, and statements by a property it declares, about an IRI that is a subject
-   in the data or the links, whose object is no blank node (a blank node in another
-   file is another node). Left out: what is already asserted, ``owl:Thing`` and
-   ``rdfs:Resource``, and owlrl's axiomatic and literal-typing triples.
-2. **The agents of an event** (``sg:involvedAgent``), one pattern for who took part:
+   → ``sg:target`` → ``sg:involves``). The alignments make an ``sg:Event`` a
+   ``crm:E5_Event``, ``sem:Event`` and ``schema:Event`` (and its kinds ``crm:E7_Activity``
+   and ``crm:E9_Move``) or else an ``sg:PlannedEvent``, which a reasoner cannot decide
+   without knowing that the event is not planned; here every event of the premises is told
+   as done, so they apply as plain subclass links. Kept: ``rdf:type`` to a class the ontology
+   part declares, and statements by a property it declares, about an IRI that is a subject
+   in the data or the links, whose object is no blank node (a blank node in another file is
+   another node). Left out: what is already asserted, ``owl:Thing`` and ``rdfs:Resource``,
+   and owlrl's axiomatic and literal-typing triples.
+2. **Plans**: each event told as planned keeps its own ``sg:`` classes (an ``sg:Movement``
+   is an ``sg:Event``), and is what the alignments make of a planned event: an
+   ``sg:PlannedEvent``, a ``crm:E29_Design_or_Procedure``, the CRM's plan.
+3. **The agents of an event** (``sg:involvedAgent``), one pattern for who took part:
    the ``sg:agent`` of every ``sg:Participation`` whose ``sg:roleIn`` is the event, and
-   every ``sg:Agent`` that the event ``sg:involves`` directly (its ``sg:target``,
-   ``sg:affected``, ``sg:produced`` or ``sg:winner``); and, as the canned query
-   participants-in-event counts them, the agents of its parts (``sg:partOf`` between
-   events, followed up to the whole). With the super-properties of
-   ``sg:involvedAgent`` (``sg:involves``, ``sem:hasActor``).
-3. **Which quotation states each fact**: the provenance rule of data/siege626.ttl ("a
+   its ``sg:winner``; and the agents of its parts (``sg:partOf`` between events, followed
+   up to the whole). What an event targets, affects or produces is not an agent of it.
+   With the super-properties of ``sg:involvedAgent`` (``sg:involves``, ``sem:hasActor``,
+   ``crm:P11_had_participant``).
+4. **Who carried out an activity** (``crm:P14_carried_out_by``): the agent of a
+   participation in an active role (:data:`ACTIVE_ROLES`) in an event that is a
+   ``crm:E7_Activity``, and its winner; not followed from parts to wholes (the defenders
+   of the capital did not carry out the siege).
+5. **Which quotation states each fact**: the provenance rule of data/siege626.ttl ("a
    quotation or reference citation that ``sg:describes R`` states every triple of R,
-   except a triple that another one ``sg:states``") applied once, here, and written
-   down as ``?q sg:states [ rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ]``, the
-   form the data uses for its explicit claims: with this part, that one pattern finds
-   the quotations and citations of every fact, and no query needs the exception. The
-   rule is the one of queries/quotations-stating-fact.rq, run over ontology, data and
+   except a triple that another one ``sg:states``, that a reading reads or whose property
+   is derived") applied once, here, and written down as ``?q sg:states [ rdf:subject ?s ;
+   rdf:predicate ?p ; rdf:object ?o ]``, the form the data uses for its explicit claims:
+   with this part, that one pattern finds the quotations and citations of every fact, and
+   no query needs the exception. The rule is kg/modality.py's, run over ontology, data and
    links; statements the data already makes are not repeated, and editorial notes
-   (``skos:editorialNote``), which are not facts, get none.
+   (``skos:editorialNote``), which are not facts, get none. A stated fact about a planned
+   event is stated all the same: its event keeps its status.
 
 The file is regenerated by ``kg infer`` from the ontology, data and links parts and
 never edited by hand; a test fails when it is stale. ``kg validate`` does not read it:
@@ -46,14 +75,16 @@ from rdflib.term import Node
 
 from kg import loading, resources
 from kg.engines import to_rdflib
-from kg.modality import STATED_FACTS
+from kg.modality import STATED_FACTS, planned_events, read_facts
 from kg.namespaces import KNOWN_PREFIXES, SG
 from kg.output import write_atomically
 
 __all__ = [
+    "ACTIVE_ROLES",
     "INFERRED_FROM",
     "Inference",
     "infer",
+    "premises",
     "inferred_path",
     "render_inferred",
     "write_inferred",
@@ -79,6 +110,35 @@ _AGENT = SG.Agent
 # The provenance rule (kg/modality.py), for every fact at once.
 _STATED_FACTS = STATED_FACTS
 
+_CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+_E7_ACTIVITY = URIRef(_CRM + "E7_Activity")
+_P14_CARRIED_OUT_BY = URIRef(_CRM + "P14_carried_out_by")
+
+# The roles in which an agent carries out an activity (crm:P14_carried_out_by, with the
+# role as its P14.1 in the role of). Not among them: sg:planner (a plan is carried out by
+# no one) and sg:contingentMember (a people in a force, not a deed); a role added to the
+# ontology gives no P14 until it is named here.
+ACTIVE_ROLES = frozenset(
+    {
+        SG.attacker,
+        SG.defender,
+        SG.ally,
+        SG.combatant,
+        SG.commander,
+        SG.defenceLeader,
+        SG.sender,
+        SG.actor,
+        SG.crew,
+        SG.celebrant,
+        SG.singer,
+    }
+)
+# A qualifier that leaves a figure or a date as the text gives it, unhedged.
+_UNHEDGED = SG.asStated
+_QUALIFIERS = (SG.qualifier, SG.dateQualifier)
+# The status the alignments' event links are conditional on (ontology/alignments.ttl).
+_PLAN = (SG.status, SG.planned)
+
 Triple = tuple[Node, Node, Node]
 
 
@@ -97,13 +157,17 @@ class Inference:
     agents: tuple[Triple, ...]
     statements: tuple[tuple[Node, Node, Node, Node], ...]
     unstatable: int = 0
+    plans: tuple[Triple, ...] = ()
+    carried_out_by: tuple[Triple, ...] = ()
 
     @property
     def triples(self) -> int:
         return (
             len(self.types)
+            + len(self.plans)
             + len(self.superproperties)
             + len(self.agents)
+            + len(self.carried_out_by)
             + 4 * len(self.statements)
         )
 
@@ -155,9 +219,14 @@ def infer(
         if isinstance(obj, Literal):
             literals.setdefault(subject, set()).add(_literal_key(obj))
 
-    closure = _rdfs_closure(asserted)
+    told_as_done, plan_classes = _event_alignments(ontology)
+    base = premises(asserted)
+    for triple in told_as_done:
+        base.add(triple)
+    closure = _rdfs_closure(base)
     agents = _agents_of_events(closure)
-    for triple in agents:
+    carried_out_by = set(_carried_out_by(closure))
+    for triple in agents | carried_out_by:
         closure.add(triple)
     closure = _rdfs_closure(closure)
 
@@ -166,7 +235,7 @@ def infer(
     for subject, predicate, obj in closure:
         if subject not in resources_ or (subject, predicate, obj) in asserted:
             continue
-        if (subject, predicate, obj) in agents:
+        if (subject, predicate, obj) in agents or (subject, predicate, obj) in carried_out_by:
             continue
         if predicate == RDF.type:
             if obj in classes:
@@ -180,6 +249,11 @@ def infer(
                 # store may rewrite (Virtuoso): the part stays loadable everywhere.
                 continue
             superproperties.add((subject, predicate, obj))
+    plans = {
+        triple
+        for triple in _plans(asserted, ontology, plan_classes)
+        if triple[0] in resources_ and triple not in asserted and triple[2] in classes
+    }
     statements, unstatable = _statements(ontology, data, links)
     return Inference(
         tuple(sorted(types, key=_key)),
@@ -187,7 +261,120 @@ def infer(
         tuple(sorted(agents, key=_key)),
         tuple(sorted(statements, key=_key)),
         unstatable,
+        tuple(sorted(plans, key=_key)),
+        tuple(sorted(carried_out_by, key=_key)),
     )
+
+
+def premises(asserted: Graph) -> Graph:
+    """The premises of the inferred part: the asserted triples (ontology, data and links in
+    one graph) without those of a weaker modality than a stated or derived fact about what
+    the text tells as done: what a reading reads, every triple about an event told as
+    planned or about a participation in one, and the value of a hedged figure or date."""
+    weaker = set(read_facts(asserted))
+    plans = planned_events(asserted)
+    in_plans = {
+        participation
+        for participation, event in asserted.subject_objects(SG.roleIn)
+        if event in plans
+    }
+    about_plans = plans | in_plans
+    hedged = {
+        subject
+        for qualifier in _QUALIFIERS
+        for subject, value in asserted.subject_objects(qualifier)
+        if value != _UNHEDGED
+    }
+    view = Graph()
+    for subject, predicate, obj in asserted:
+        if (subject, predicate, obj) in weaker:
+            continue
+        if subject in about_plans or obj in about_plans:
+            continue
+        if subject in hedged and _is_figure(obj):
+            continue
+        view.add((subject, predicate, obj))
+    return view
+
+
+def _is_figure(term: Node) -> bool:
+    """A number or a date: what a qualifier hedges (the words as given are a string)."""
+    if not isinstance(term, Literal) or term.datatype is None:
+        return False
+    return not str(term.datatype).endswith(("#string", "#langString", "#anyURI"))
+
+
+def _event_alignments(ontology: Graph) -> tuple[list[Triple], set[Node]]:
+    """The alignments' links that depend on an event's status (ontology/alignments.ttl).
+
+    The classes of a planned event: each named class equivalent to ``sg:status value
+    sg:planned`` (sg:PlannedEvent), with its named superclasses. And the links ``C ⊑ (D or
+    P)``, P such a class, read as ``C ⊑ D``: they hold so of every event of the premises,
+    where none is planned."""
+    plan_classes: set[Node] = set()
+    for kind, expression in ontology.subject_objects(OWL.equivalentClass):
+        if isinstance(kind, URIRef) and _is_plan_restriction(ontology, expression):
+            plan_classes.add(kind)
+    todo = list(plan_classes)
+    while todo:
+        for superclass in ontology.objects(todo.pop(), RDFS.subClassOf):
+            if isinstance(superclass, URIRef) and superclass not in plan_classes:
+                plan_classes.add(superclass)
+                todo.append(superclass)
+    told_as_done: list[Triple] = []
+    for kind, union in ontology.subject_objects(RDFS.subClassOf):
+        if not isinstance(kind, URIRef) or not isinstance(union, BNode):
+            continue
+        members = _list(ontology, ontology.value(union, OWL.unionOf))
+        if not any(_is_plan_class(ontology, member) for member in members):
+            continue
+        for member in members:
+            if isinstance(member, URIRef) and not _is_plan_class(ontology, member):
+                told_as_done.append((kind, RDFS.subClassOf, member))
+    return told_as_done, plan_classes
+
+
+def _is_plan_restriction(graph: Graph, node: Node) -> bool:
+    return (graph.value(node, OWL.onProperty), graph.value(node, OWL.hasValue)) == _PLAN
+
+
+def _is_plan_class(graph: Graph, node: Node) -> bool:
+    return any(
+        _is_plan_restriction(graph, expression)
+        for expression in graph.objects(node, OWL.equivalentClass)
+    )
+
+
+def _list(graph: Graph, head: Node | None) -> list[Node]:
+    items: list[Node] = []
+    while head is not None and head != RDF.nil:
+        first = graph.value(head, RDF.first)
+        if first is not None:
+            items.append(first)
+        head = graph.value(head, RDF.rest)
+    return items
+
+
+def _plans(asserted: Graph, ontology: Graph, plan_classes: set[Node]) -> Iterator[Triple]:
+    """Each planned event's own sg: superclasses, and the classes of a planned event."""
+    superclasses: dict[Node, set[Node]] = {}
+    for subclass, superclass in ontology.subject_objects(RDFS.subClassOf):
+        if _is_sg(subclass) and _is_sg(superclass):
+            superclasses.setdefault(subclass, set()).add(superclass)
+    for event in planned_events(asserted):
+        todo = [kind for kind in asserted.objects(event, RDF.type) if _is_sg(kind)]
+        seen: set[Node] = set()
+        while todo:
+            kind = todo.pop()
+            if kind not in seen:
+                seen.add(kind)
+                todo.extend(superclasses.get(kind, ()))
+        for kind in seen | plan_classes:
+            yield (event, RDF.type, kind)
+
+
+def _is_sg(term: Node) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(str(SG))
 
 
 def _rdfs_closure(graph: Graph) -> Graph:
@@ -204,9 +391,9 @@ def _rdfs_closure(graph: Graph) -> Graph:
 
 
 def _involved_agents(closure: Graph) -> Iterator[Triple]:
-    """``?event sg:involvedAgent ?agent``: the derivation rule of the module text."""
+    """``?event sg:involvedAgent ?agent``: the agents of its participations, and its winner
+    (over the premises: every event there is told as done)."""
     events = set(closure.subjects(RDF.type, _EVENT))
-    agents = set(closure.subjects(RDF.type, _AGENT))
     for participation in closure.subjects(RDF.type, SG.Participation):
         for event in closure.objects(participation, SG.roleIn):
             if event not in events:
@@ -214,10 +401,9 @@ def _involved_agents(closure: Graph) -> Iterator[Triple]:
             for agent in closure.objects(participation, SG.agent):
                 if isinstance(agent, URIRef) and isinstance(event, URIRef):
                     yield (event, SG.involvedAgent, agent)
-    for event, involved in closure.subject_objects(SG.involves):
-        if event in events and involved in agents and isinstance(event, URIRef):
-            if isinstance(involved, URIRef):
-                yield (event, SG.involvedAgent, involved)
+    for event, winner in closure.subject_objects(SG.winner):
+        if event in events and isinstance(event, URIRef) and isinstance(winner, URIRef):
+            yield (event, SG.involvedAgent, winner)
 
 
 def _agents_of_events(closure: Graph) -> set[Triple]:
@@ -241,6 +427,25 @@ def _agents_of_events(closure: Graph) -> set[Triple]:
             agents.add((whole, SG.involvedAgent, agent))
             todo.extend(wholes.get(whole, ()))
     return agents
+
+
+def _carried_out_by(closure: Graph) -> Iterator[Triple]:
+    """``?activity crm:P14_carried_out_by ?agent``: the agent of a participation in an
+    active role in the activity itself, and the activity's winner."""
+    activities = set(closure.subjects(RDF.type, _E7_ACTIVITY))
+    for participation in closure.subjects(RDF.type, SG.Participation):
+        if not set(closure.objects(participation, SG.role)) & ACTIVE_ROLES:
+            continue
+        for activity in closure.objects(participation, SG.roleIn):
+            if activity not in activities or not isinstance(activity, URIRef):
+                continue
+            for agent in closure.objects(participation, SG.agent):
+                if isinstance(agent, URIRef):
+                    yield (activity, _P14_CARRIED_OUT_BY, agent)
+    for activity, winner in closure.subject_objects(SG.winner):
+        if activity in activities and isinstance(activity, URIRef):
+            if isinstance(winner, URIRef):
+                yield (activity, _P14_CARRIED_OUT_BY, winner)
 
 
 def _statements(
@@ -306,10 +511,15 @@ def render_inferred(inference: Inference) -> bytes:
         f"# {generated_notice(COMMAND)}",
         f"# Computed from {sources}: see kg/inference.py for what is derived and why.",
         f"# {inference.triples} triples: {len(inference.types)} types, "
+        f"{len(inference.plans)} types of plans, "
         f"{len(inference.superproperties)} super-property statements, "
         f"{len(inference.agents)} agents of events (sg:involvedAgent), "
+        f"{len(inference.carried_out_by)} agents who carried out activities "
+        "(crm:P14_carried_out_by), "
         f"{len(inference.statements)} statements of facts by their quotations or citations "
         "(sg:states, four triples each).",
+        "# Premises: the stated and derived facts of what the text tells as done; not what a",
+        "# reading reads, what is told as planned, or the value of a hedged figure.",
         "",
     ]
     used = _used_prefixes(inference)
@@ -318,14 +528,23 @@ def render_inferred(inference: Inference) -> bytes:
     sections = (
         ("Types: every named superclass of each resource's classes (RDFS)", inference.types),
         (
+            "Plans: each event told as planned under its own sg: classes, and as a plan "
+            "(sg:PlannedEvent, crm:E29_Design_or_Procedure), not as an event",
+            inference.plans,
+        ),
+        (
             "Super-properties: each statement under every property above its own (RDFS)",
             inference.superproperties,
         ),
         (
-            "Agents of events: the agents of each event's participations, the agents it "
-            "involves directly (sg:target, sg:affected, sg:produced, sg:winner), and those "
-            "of its parts (sg:partOf)",
+            "Agents of events: the agents of each event's participations, its winner "
+            "(sg:winner), and those of its parts (sg:partOf)",
             inference.agents,
+        ),
+        (
+            "Who carried out each activity: the agents of its participations in an active "
+            "role, and its winner",
+            inference.carried_out_by,
         ),
     )
     for title, triples in sections:
@@ -383,8 +602,10 @@ def _used_prefixes(inference: Inference) -> list[str]:
     iris: set[str] = {str(RDF.type), str(RDF.subject), str(SG.states)}
     rows: list[tuple[Node, ...]] = [
         *inference.types,
+        *inference.plans,
         *inference.superproperties,
         *inference.agents,
+        *inference.carried_out_by,
         *inference.statements,
     ]
     for row in rows:
