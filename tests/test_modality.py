@@ -30,8 +30,8 @@ from kg.modality import (
     read_facts,
     stated_facts,
 )
-from kg.namespaces import SG
-from kg.queries import Result, run_query
+from kg.namespaces import KNOWN_PREFIXES, SG
+from kg.queries import Result, asserted_dataset_options, run_query
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QUERIES = REPO_ROOT / "queries"
@@ -302,3 +302,38 @@ def test_editorial_readings_lists_every_reading_and_every_read_triple(
         for resource, note in graph.subject_objects(SKOS.editorialNote)
         if str(resource).startswith(_ID) and resource not in readings
     }
+
+
+# --- the README's provenance queries --------------------------------------------------------
+
+
+def _readme_provenance_queries() -> list[str]:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Provenance: which sentence states a fact", 1)[1].split("\n### ")[0]
+    return re.findall(r"```sparql\n(.*?)```", section, re.DOTALL)
+
+
+def _with_facts(query: str, facts: list[Triple]) -> str:
+    values = " ".join(f"({s.n3()} {p.n3()} {o.n3()})" for s, p, o in facts)
+    written, count = re.subn(
+        r"VALUES \(\?s \?p \?o\) \{[^}]*\}", f"VALUES (?s ?p ?o) {{ {values} }}", query
+    )
+    assert count == 1
+    return written
+
+
+def test_the_readme_rule_answers_stated_facts_and_no_read_or_derived_one(
+    store: pyoxigraph.Store, not_stated: set[Triple]
+) -> None:
+    simple, written_out = _readme_provenance_queries()
+    assert "sg:reads" in written_out and "sg:derivedBy" in written_out
+    options = asserted_dataset_options(store)
+    bonus = [(row["line"].value, row["exact"].value) for row in store.query(written_out, **options)]
+    assert bonus == [("7", "Bonus as magister militum")]
+    read_or_derived = _with_facts(written_out, sorted(not_stated))
+    assert list(store.query(read_or_derived, **options)) == []
+    # The simple form, over every part (the generated part states what the rule answers).
+    assert [
+        row["line"].value
+        for row in store.query(simple, prefixes=KNOWN_PREFIXES, use_default_graph_as_union=True)
+    ] == ["7"]
