@@ -135,7 +135,7 @@ def test_stats_tables_and_json(dataset: CanonicalDataset, graph: Dataset) -> Non
         for part in dataset.parts
     }
     assert [row.line for row in stats.sentences] == list(range(1, 18))
-    expected = {1: (4, 93)}  # queries/facts-and-quotations-per-line.csv
+    expected = {1: (4, 91)}  # queries/facts-and-quotations-per-line.csv
     assert (stats.sentences[0].quotations, stats.sentences[0].facts) == expected[1]
     table = render_stats(stats, "table", dataset.prefixes)
     assert "Triples per part" in table and "sg:Quotation" in table

@@ -150,7 +150,7 @@ def test_quotation_words_are_at_its_offsets_inside_its_sentence(quotation: Node)
 #  Provenance: which quotation states which fact
 # ---------------------------------------------------------------------------------------------
 
-PROVENANCE_CLASSES = {SG.SourceDocument, SG.Sentence, SG.Quotation}
+PROVENANCE_CLASSES = {SG.SourceDocument, SG.Sentence, SG.Quotation, SG.Reading}
 
 
 def facts() -> set[Triple]:
@@ -167,27 +167,35 @@ def facts() -> set[Triple]:
     }
 
 
+def _reified(graph: Graph, statement: Node) -> Triple:
+    return (
+        graph.value(statement, RDF.subject),
+        graph.value(statement, RDF.predicate),
+        graph.value(statement, RDF.object),
+    )  # type: ignore[return-value]
+
+
 def sources() -> dict[Triple, set[Node]]:
-    """For each fact, the quotations that state it.
+    """For each fact, the quotations of the text it rests on.
 
     A quotation states a triple when one of its rdf:Statements (sg:states) is that triple, or
     when it describes the triple's subject (sg:describes) and no quotation's sg:states claims
-    that triple.
+    that triple. A triple that an editorial reading reads rests on the words the reading is
+    read from (sg:readFrom). A derived value (its property sg:derivedBy a computation) rests on
+    the quotations that describe its subject, whose stated values it is computed from.
     """
     graph = data()
     claimed: dict[Triple, set[Node]] = defaultdict(set)
     for quotation, statement in graph.subject_objects(SG.states):
-        triple = (
-            graph.value(statement, RDF.subject),
-            graph.value(statement, RDF.predicate),
-            graph.value(statement, RDF.object),
-        )
-        claimed[triple].add(quotation)  # type: ignore[index]
+        claimed[_reified(graph, statement)].add(quotation)
+    read_from: dict[Triple, set[Node]] = defaultdict(set)
+    for reading, statement in graph.subject_objects(SG.reads):
+        read_from[_reified(graph, statement)] |= set(graph.objects(reading, SG.readFrom))
     describers: dict[Node, set[Node]] = defaultdict(set)
     for quotation, resource in graph.subject_objects(SG.describes):
         describers[resource].add(quotation)
     return {
-        fact: set(claimed[fact]) if claimed.get(fact) else set(describers.get(fact[0], ()))
+        fact: set(claimed.get(fact) or read_from.get(fact) or describers.get(fact[0], ()))
         for fact in facts()
     }
 
@@ -238,6 +246,7 @@ def test_every_line_is_cited_by_a_quotation_that_states_a_fact() -> None:
 
 
 def test_every_quotation_states_a_fact() -> None:
+    """Every quotation states a fact, or is words an editorial reading reads facts from."""
     stating = {quote for found in sources().values() for quote in found}
     assert sorted(set(quotations()) - stating) == []
 
