@@ -142,7 +142,6 @@ def _declared(shapes: Graph, holder: Node) -> dict[str, str]:
 
 
 _EMPTY_STORE = pyoxigraph.Store()
-_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 def _check_prefixes_used(shapes: Graph, holder: Node, text: str, prefixes: dict[str, str]) -> None:
@@ -157,7 +156,7 @@ def _check_prefixes_used(shapes: Graph, holder: Node, text: str, prefixes: dict[
         message = str(error)
         if "Prefix not found" not in message:
             return  # not this check's business: the engines say what else is wrong
-        name = _prefix_at(text, _POSITION.search(message))
+        name = _undeclared_prefix(text, prefixes)
         declared = ", ".join(f"{p}:" for p in sorted(prefixes)) or "none"
         raise ValidationSetupError(
             f"shapes: {shape_of(shapes, holder)}: the query uses the prefix {name} that its "
@@ -167,16 +166,17 @@ def _check_prefixes_used(shapes: Graph, holder: Node, text: str, prefixes: dict[
         return  # it parses; evaluation is the engines' business
 
 
-def _prefix_at(text: str, position: re.Match[str] | None) -> str:
-    if position is not None:
-        line_number, column = int(position.group(1)), int(position.group(2))
-        lines = text.split("\n")
-        if 0 < line_number <= len(lines):
-            before = lines[line_number - 1][: max(column - 1, 0) + 1]
-            found = re.search(r"([A-Za-z][\w.-]*)?:?$", before.rstrip(":") + ":")
-            if found and found.group(1):
-                return f"{found.group(1)}:"
+def _undeclared_prefix(text: str, prefixes: dict[str, str]) -> str:
+    """The first prefix name the query uses that is not declared, as far as a scan tells."""
+    bare = _IRIS_AND_STRINGS.sub(" ", text)
+    for found in _PREFIXED_NAME.finditer(bare):
+        if found.group(1) not in prefixes:
+            return f"{found.group(1)}:"
     return "a prefix"
+
+
+_IRIS_AND_STRINGS = re.compile(r'<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*')
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\])")
 
 
 # -- restrictions on pre-bound queries (SHACL 5.3.1) ----------------------------------------

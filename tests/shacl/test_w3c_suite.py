@@ -9,9 +9,10 @@ tests, ids such as ``pyshacl-core/property/minCount-001``.
 
 Each test loads its data graph with Oxigraph's Turtle reader
 (:class:`kg.engines.OxigraphBackedGraph`, as ``kg validate`` does) and its shapes graph
-with :func:`kg.shacl.shapes.read_shapes` (literals as written), both fresh for the test, even where the two are one file (the suite's
-``<>``); no test of the suite needs owl:imports or sh:shapesGraph followed between its
-files. What is compared, as the suite's README says:
+with :func:`kg.shacl.shapes.read_shapes` (literals as written), both fresh for the test,
+even where the two are one file (the suite's ``<>``); no test of the suite needs
+owl:imports or sh:shapesGraph followed between its files. What is compared, as the
+suite's README says:
 
 - ``sh:conforms``: true iff there is no result at all, of any severity (SHACL 3.6.1);
 - the results, each as (focus node, path, value, source shape, constraint component,
