@@ -247,7 +247,8 @@ def main() -> None:
     type=click.Choice(["text", "turtle", "json-ld"]),
     default="text",
     show_default=True,
-    help="text: the report for people; turtle, json-ld: the SHACL validation report graph "
+    metavar="FORMAT",
+    help="text: the report for people; turtle or json-ld: the SHACL validation report graph "
     "(sh:ValidationReport, sh:conforms, an sh:result for each result).",
 )
 @click.pass_context

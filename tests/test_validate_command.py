@@ -138,4 +138,4 @@ def test_help_documents_the_exit_codes() -> None:
     assert code == 0
     for line in ("0    the data conforms", "1    it does not conform", "2    the validation"):
         assert line in out
-    assert "--allow-warnings" in out and "--format [text|turtle|json-ld]" in out
+    assert "--allow-warnings" in out and "--format FORMAT" in out and "turtle or json-ld" in out
