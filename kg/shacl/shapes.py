@@ -82,8 +82,9 @@ def prepare_shapes(shapes: Graph) -> None:
     for holder, text in _sparql_texts(shapes):
         prefixes = _declared(shapes, holder)
         _check_prefixes_used(shapes, holder, text, prefixes)
-        if _MAY_BREAK_RESTRICTIONS.search(text):
-            _check_restrictions(shapes, holder, text, prefixes, _pre_bound(shapes, holder))
+        pre_bound = _pre_bound(shapes, holder)
+        if len(pre_bound) > 3 or _MAY_BREAK_RESTRICTIONS.search(text):
+            _check_restrictions(shapes, holder, text, prefixes, pre_bound)
     for shape, flag in list(shapes.subject_objects(SH.uniqueLang)):
         if not (isinstance(flag, Literal) and flag.datatype == XSD.boolean and str(flag) == "true"):
             shapes.remove((shape, SH.uniqueLang, flag))
@@ -182,7 +183,12 @@ _PREFIXED_NAME = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\])")
 # -- restrictions on pre-bound queries (SHACL 5.3.1) ----------------------------------------
 
 # A text without any of these cannot break a restriction: only such texts are parsed.
-_MAY_BREAK_RESTRICTIONS = re.compile(r"\b(MINUS|VALUES|SERVICE|AS)\b|SELECT[\s\S]*SELECT", re.I)
+# (A validator's parameters may be pre-bound too: its queries are always parsed.)
+_MAY_BREAK_RESTRICTIONS = re.compile(
+    r"\b(MINUS|VALUES|SERVICE)\b|\bAS\s*[?$](this|value|shapesGraph|currentShape)\b"
+    r"|SELECT[\s\S]*SELECT",
+    re.I,
+)
 _SUBSELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.I)
 _VALIDATORS = (SH.validator, SH.nodeValidator, SH.propertyValidator)
 
