@@ -234,6 +234,23 @@ def main() -> None:
     metavar="SECONDS",
     help="Stop a validation that runs longer than this (exit status 4).",
 )
+@click.option(
+    "--allow-warnings",
+    is_flag=True,
+    help="Exit 0 when the only results are of severity sh:Warning or sh:Info; the report "
+    "says the warnings were allowed (the data does not conform in SHACL's sense). "
+    "Default: any result fails.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "turtle", "json-ld"]),
+    default="text",
+    show_default=True,
+    metavar="FORMAT",
+    help="text: the report for people; turtle or json-ld: the SHACL validation report graph "
+    "(sh:ValidationReport, sh:conforms, an sh:result for each result).",
+)
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -244,17 +261,28 @@ def validate_command(
     checks_dir: Path | None,
     shacl_engine: str,
     timeout: float,
+    allow_warnings: bool,
+    output_format: str,
 ) -> None:
     """Check DATA_FILEs (default: data/siege626.ttl) against the shapes and quality checks.
 
     The quality checks (*-violation.rq) run over ontology + data + links; any row one
     returns is a violation.
 
-    Exit status: 0 when the data conforms, 1 when it does not (the report says why),
-    2 when a file is missing or malformed (shapes and checks too), 4 when the
-    validation runs past --timeout, 130 when interrupted (Ctrl-C).
+    The data conforms only when there is no result at all, of any severity (SHACL 3.6.1);
+    --allow-warnings accepts results of severity sh:Warning and sh:Info.
+
+    \b
+    Exit status:
+      0    the data conforms (or has only warnings and infos, with --allow-warnings)
+      1    it does not conform; the report says why
+      2    the validation could not be done: a file missing or malformed, shapes that
+           are ill-formed or that the engine refuses, a quality check that fails;
+           one line on standard error, never exit 1
+      4    the validation ran past --timeout
+      130  interrupted (Ctrl-C)
     """
-    from kg.errors import QueryTimeoutError, ValidationTimeoutError
+    from kg.errors import QueryTimeoutError, ValidationSetupError, ValidationTimeoutError
     from kg.reporting import render_report, summary_line
     from kg.validation import validate
 
@@ -270,15 +298,29 @@ def validate_command(
             links_paths=list(links_files) or None,
             engine=shacl_engine,
             timeout=timeout,
+            allow_warnings=allow_warnings,
         )
     except QueryTimeoutError:
         raise ValidationTimeoutError(timeout) from None
+    except (KgError, KeyboardInterrupt, OSError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a fault must not read as "does not conform"
+        # Left to click, it would print a traceback and exit 1, the status of a graph that
+        # does not conform; the exit status of a validation never done is 2.
+        reason = (str(error).strip().splitlines() or [""])[0][:200]
+        raise ValidationSetupError(
+            f"the validation failed ({type(error).__name__}: {reason}); this is a fault of kg"
+        ) from None
     if report.engine_note is not None:
         click.echo(f"kg validate: SHACL by pyshacl, because {report.engine_note}", err=True)
-    click.echo(render_report(report) if report.violations else summary_line(report), nl=False)
-    if not report.violations:
-        click.echo()
-    ctx.exit(0 if report.conforms else EXIT_VIOLATIONS)
+    if output_format != "text":
+        from kg.report_graph import serialize_report
+
+        click.echo(serialize_report(report, output_format), nl=False)
+    else:
+        text = render_report(report) if report.violations else summary_line(report) + "\n"
+        click.echo(text, nl=False)
+    ctx.exit(0 if report.accepted else EXIT_VIOLATIONS)
 
 
 @main.command("query", short_help="Run a canned or ad hoc SPARQL query.")

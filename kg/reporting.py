@@ -13,9 +13,15 @@ def _plural(count: int, noun: str) -> str:
 
 def summary_line(report: ValidationReport) -> str:
     """One line: the verdict and what was checked."""
-    verdict = "conforms" if report.conforms else "does not conform"
     failures = sum(1 for v in report.violations if v.severity == "Violation")
     notes = len(report.violations) - failures
+    # "conforms" is SHACL's word: no result at all. Warnings allowed are said as such.
+    if report.conforms:
+        verdict = "conforms"
+    elif report.accepted:
+        verdict = f"conforms, with {_plural(notes, 'warning')} allowed"
+    else:
+        verdict = "does not conform"
     line = (
         f"{verdict}: {_plural(report.data_triples, 'data triple')} "
         f"(+ {_plural(report.ontology_triples, 'ontology triple')}) checked against "

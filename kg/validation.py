@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pyoxigraph
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -19,7 +19,6 @@ from kg.engines import OxigraphBackedGraph, select, to_oxigraph, to_rdflib
 from kg.errors import InputFileError, ValidationSetupError
 from kg.literal_checks import IllTypedLiteral, ill_typed_literals
 from kg.literal_positions import LocatedLiteral, locate, quiet_literal_conversion_warnings
-from kg.loading import load_files
 from kg.namespaces import (
     DATA_GRAPH,
     KNOWN_PREFIXES,
@@ -31,11 +30,15 @@ from kg.shacl import ENGINES, ShaclResult
 from kg.shacl.data import load_for_validation
 from kg.shacl.errors import Unsupported
 from kg.shacl.fast import handed_over, plan, run_checks
-from kg.shacl.guard import guard_shapes
 from kg.shacl.paths import path_text
 from kg.shacl.reference import validate_with_pyshacl
+from kg.shacl.shapes import prepare_shapes, read_shapes
 
-__all__ = ["SourceSentence", "ValidationReport", "Violation", "validate"]
+__all__ = ["KGV", "SourceSentence", "ValidationReport", "Violation", "validate"]
+
+# The constraint components of what kg validate reports beside SHACL's results: a row of a
+# quality check, and an ill-typed literal no sh:datatype reported.
+KGV = Namespace("https://w3id.org/siege626/validation#")
 
 QC_SUFFIX = "-violation"
 
@@ -64,11 +67,19 @@ class Violation:
     severity: str
     value: str | None
     sentences: tuple[SourceSentence, ...]
+    # The result in RDF terms, for the report graph (kg.report_graph); its path and shape
+    # are nodes of the report's shapes graph.
+    result: ShaclResult | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """What was checked and what failed; ``conforms`` ignores SHACL warnings and infos."""
+    """What was checked and what failed.
+
+    ``conforms`` is SHACL's (3.6.1): true only when there is no result at all, of any
+    severity, quality checks included. With ``warnings_allowed`` the data is ``accepted``
+    when its only results are warnings and infos (``kg validate --allow-warnings``).
+    """
 
     conforms: bool
     data_triples: int
@@ -78,6 +89,16 @@ class ValidationReport:
     violations: tuple[Violation, ...]
     engine: str = ENGINES[0]  # the SHACL engine that answered
     engine_note: str | None = None  # why pyshacl answered where the oxigraph engine was asked
+    warnings_allowed: bool = False
+    shapes: Graph | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the data passes: it conforms, or warnings are allowed and it has only
+        results of severity sh:Warning or sh:Info."""
+        if self.conforms:
+            return True
+        return self.warnings_allowed and not any(v.severity == "Violation" for v in self.violations)
 
 
 # For each node the source speaks of, the sentences that say it.
@@ -92,6 +113,7 @@ def validate(
     source_text_path: Path | str | None = None,
     links_paths: Sequence[Path | str] | None = None,
     engine: str = ENGINES[0],
+    allow_warnings: bool = False,
 ) -> ValidationReport:
     """Validate data against the shapes and the quality checks; each default is the shipped file.
 
@@ -103,6 +125,8 @@ def validate(
     Quality checks are ``*-violation.rq`` queries run over ontology + data + links, each part
     in its named graph and the default graph their union: each row a check returns fails.
     The links layer defaults to data/links.ttl only when the data is the shipped data too.
+    The report conforms only without any result (SHACL 3.6.1); ``allow_warnings`` makes
+    results of severity sh:Warning and sh:Info acceptable (``ValidationReport.accepted``).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; known: {', '.join(ENGINES)}")
@@ -119,8 +143,8 @@ def validate(
         LINKS_GRAPH: links_paths,
     }
     all_paths = [path for paths in chosen.values() for path in paths]
-    shapes = load_files([shapes_path if shapes_path is not None else resources.shapes_path()])
-    guard_shapes(shapes)  # before any engine runs a SPARQL text of the shapes
+    shapes = read_shapes([shapes_path if shapes_path is not None else resources.shapes_path()])
+    prepare_shapes(shapes)  # ill-formed shapes refused before any engine runs
     prefixes = _report_prefixes(shapes)
     note = None
     # Ill-typed literals are reported once each, with their position (below); rdflib's
@@ -150,7 +174,7 @@ def validate(
     for check, columns, rows in answers:
         violations += _check_violations(check, columns, rows, sentences, prefixes)
     return ValidationReport(
-        conforms=not any(v.severity == "Violation" for v in violations),
+        conforms=not violations,
         data_triples=counts[DATA_GRAPH] + counts[LINKS_GRAPH],
         ontology_triples=counts[ONTOLOGY_GRAPH],
         shape_count=_count_shapes(shapes),
@@ -158,6 +182,8 @@ def validate(
         violations=tuple(violations),
         engine=engine_used,
         engine_note=note,
+        warnings_allowed=allow_warnings,
+        shapes=shapes,
     )
 
 
@@ -277,6 +303,15 @@ def _with_ill_typed_literals(
                 severity="Violation",
                 value=f"{written}^^{datatype}",
                 sentences=sentences.get(located.found.subject, ()),
+                result=ShaclResult(
+                    located.found.subject,
+                    located.found.predicate,
+                    literal,
+                    KGV.IllTypedLiteral,
+                    KGV.IllTypedLiteral,
+                    SH.Violation,
+                    frozenset({Literal(f"{written} is not a valid {datatype}")}),
+                ),
             )
         )
     return violations
@@ -332,6 +367,7 @@ def _shacl_violation(
         severity=_local_name(result.severity),
         value=_show(result.value, prefixes) if result.value is not None else None,
         sentences=sentences.get(result.focus, ()),
+        result=result,
     )
 
 
@@ -417,6 +453,18 @@ def _check_violations(
                 severity="Violation",
                 value=evidence or None,
                 sentences=sentences.get(focus, ()) if focus is not None else (),
+                result=ShaclResult(
+                    focus if focus is not None else KGV.QualityCheck,
+                    None,
+                    None,
+                    URIRef(check.path.resolve().as_uri()),
+                    KGV.QualityCheck,
+                    SH.Violation,
+                    frozenset(
+                        Literal(text) for text in (check.question or _check_name(check), evidence)
+                        if text
+                    ),
+                ),
             )
         )
     return violations

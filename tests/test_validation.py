@@ -84,11 +84,25 @@ def test_quality_check_row_is_a_violation() -> None:
     assert violation.sentences == ()
 
 
-def test_warning_is_reported_but_data_still_conforms() -> None:
+def test_a_warning_alone_does_not_conform() -> None:
+    # SHACL 3.6.1: a report conforms only if it has no result at all, of any severity.
     report = check("warning-01-place-comment.ttl")
-    assert report.conforms
+    assert not report.conforms and not report.accepted
     (warning,) = report.violations
     assert (warning.focus_node, warning.severity) == ("id:chalcedon", "Warning")
+
+
+def test_allowed_warnings_are_accepted_but_do_not_conform() -> None:
+    report = validate(
+        data_paths=[VALIDATION / "warning-01-place-comment.ttl"],
+        ontology_paths=[VALIDATION / "ontology.ttl"],
+        shapes_path=VALIDATION / "shapes.ttl",
+        qc_dir=VALIDATION / "qc",
+        allow_warnings=True,
+    )
+    assert report.accepted and not report.conforms
+    assert summary_line(report).startswith("conforms, with 1 warning allowed: ")
+    assert not check("invalid-01-agent-label.ttl").accepted
 
 
 def test_report_text_names_node_constraint_and_sentence() -> None:

@@ -1,8 +1,8 @@
 """SHACL validation: the fast engine (set at a time on Oxigraph) and pyshacl, the reference.
 
 Both read the data from a :class:`kg.engines.OxigraphBackedGraph` and the shapes from an
-rdflib Graph, and give :class:`ShaclResult` values that compare equal across engines
-given the same shapes Graph.
+rdflib Graph (:func:`kg.shacl.shapes.read_shapes` reads them as written), and give
+:class:`ShaclResult` values that compare equal across engines given the same shapes Graph.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ def validate_shacl(
 ) -> list[ShaclResult]:
     """The SHACL results of ``data`` against ``shapes``, by ``engine`` (one of ENGINES).
 
-    A SPARQL text of the shapes that calls another endpoint is refused before either
-    engine runs (:mod:`kg.shacl.guard`); the others are made canonical in ``shapes``.
+    Ill-formed shapes are refused (ValidationSetupError) before either engine runs, and
+    ``shapes`` is put in the form both read alike (:func:`kg.shacl.shapes.prepare_shapes`):
+    read them with :func:`kg.shacl.shapes.read_shapes` to keep their literals as written.
     """
-    from kg.shacl.guard import guard_shapes
+    from kg.shacl.shapes import prepare_shapes
 
-    guard_shapes(shapes)
+    prepare_shapes(shapes)
     if engine == "pyshacl":
         from kg.shacl.reference import validate_with_pyshacl
 

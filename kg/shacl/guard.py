@@ -22,7 +22,7 @@ from rdflib.term import Node
 from kg.errors import ValidationSetupError
 from kg.sparql_guard import QueryRefused, canonical_text, checked_query
 
-__all__ = ["SPARQL_TEXTS", "guard_shapes"]
+__all__ = ["SPARQL_TEXTS", "guard_shapes", "shape_of"]
 
 SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
 
@@ -34,7 +34,7 @@ def guard_shapes(shapes: Graph) -> None:
         _check_declaration(shapes, declaration)
     for predicate in SPARQL_TEXTS:
         for holder, text in list(shapes.subject_objects(predicate)):
-            where = f"{_shape_of(shapes, holder)} ({_local(predicate)})"
+            where = f"{shape_of(shapes, holder)} ({_local(predicate)})"
             try:
                 if not isinstance(text, Literal):
                     raise QueryRefused("the query is not a literal")
@@ -60,12 +60,12 @@ def _check_declaration(shapes: Graph, declaration: Node) -> None:
         pyoxigraph.NamedNode(canonical_text(str(namespace)))
     except (ParseBaseException, ValueError, QueryRefused):
         raise ValidationSetupError(
-            f"shapes: {_shape_of(shapes, declaration)}: the declaration of prefix {prefix!s:.40} "
+            f"shapes: {shape_of(shapes, declaration)}: the declaration of prefix {prefix!s:.40} "
             f"as {namespace!s:.60} is not a prefix name and an IRI"
         ) from None
 
 
-def _shape_of(shapes: Graph, node: Node) -> str:
+def shape_of(shapes: Graph, node: Node) -> str:
     """The nearest named node above ``node`` (the shape, the rule, the constraint)."""
     seen = {node}
     while isinstance(node, BNode):

@@ -1,17 +1,18 @@
 """Each SHACL engine of the toolkit against the W3C SHACL test suite.
 
 The suite is the W3C RDF Data Shapes Working Group's (w3c/data-shapes, the ``tests/``
-folder of data-shapes-test-suite), copied unchanged under
-../shared/conformance/w3c-shacl-test-suite; $SHACL_TEST_SUITE names another copy. Every
+folder of data-shapes-test-suite), vendored unchanged under
+tests/fixtures/w3c-shacl-test-suite; $SHACL_TEST_SUITE names another copy. Every
 test reached from its root manifest by ``mf:include`` and marked ``sht:approved``
 runs once for each engine of :data:`kg.shacl.ENGINES`: 98 SHACL Core and 22 SHACL-SPARQL
 tests, ids such as ``pyshacl-core/property/minCount-001``.
 
 Each test loads its data graph with Oxigraph's Turtle reader
 (:class:`kg.engines.OxigraphBackedGraph`, as ``kg validate`` does) and its shapes graph
-with rdflib, both fresh for the test, even where the two are one file (the suite's
-``<>``); no test of the suite needs owl:imports or sh:shapesGraph followed between its
-files. What is compared, as the suite's README says:
+with :func:`kg.shacl.shapes.read_shapes` (literals as written), both fresh for the test,
+even where the two are one file (the suite's ``<>``); no test of the suite needs
+owl:imports or sh:shapesGraph followed between its files. What is compared, as the
+suite's README says:
 
 - ``sh:conforms``: true iff there is no result at all, of any severity (SHACL 3.6.1);
 - the results, each as (focus node, path, value, source shape, constraint component,
@@ -37,7 +38,7 @@ from tests.shacl.w3c_suite import (
     Report,
     SuiteTest,
     actual_report,
-    parse_turtle,
+    parse_shapes,
     quiet_literals,
     read_suite,
     suite_location,
@@ -55,16 +56,8 @@ _SCOPE = (
     "do not reach $this where SHACL replaces it: a FILTER in an inner {...}, a BIND"
 )
 _PYSHACL_FAILURES = {
-    "core/property/uniqueLang-002": (
-        'pyshacl 0.40.1 reads sh:uniqueLang "1"^^xsd:boolean as true; only the literal true '
-        "activates the constraint"
-    ),
     "sparql/pre-binding/shapesGraph-001": (
         "pyshacl 0.40.1 does not support $shapesGraph (NotImplementedError)"
-    ),
-    "sparql/node/prefixes-001": (
-        "pyshacl 0.40.1 does not follow sh:prefixes/owl:imports*/sh:declare, so ex: is not "
-        "declared (rdflib's own engine would guess it from the file's @prefix; Oxigraph not)"
     ),
     "sparql/component/optional-001": _SUBSTITUTION,
     "sparql/component/propertyValidator-select-001": _SUBSTITUTION,
@@ -74,18 +67,13 @@ _PYSHACL_FAILURES = {
     "sparql/pre-binding/pre-binding-005": _SCOPE,
 }
 # The oxigraph engine hands these shapes to pyshacl (custom constraint components,
-# $shapesGraph, a prefix it cannot resolve), so it fails them for pyshacl's reasons.
+# $shapesGraph), so it fails them for pyshacl's reasons.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
     **{("pyshacl", name): reason for name, reason in _PYSHACL_FAILURES.items()},
     **{
         ("oxigraph", name): f"handed to pyshacl, which fails it: {reason}"
         for name, reason in _PYSHACL_FAILURES.items()
-        if name != "core/property/uniqueLang-002"
     },
-    ("oxigraph", "core/property/uniqueLang-002"): (
-        'rdflib, which reads the shapes for both engines, turns "1"^^xsd:boolean into '
-        '"true"^^xsd:boolean, so the compiled sh:uniqueLang is on'
-    ),
 }
 
 
@@ -117,7 +105,7 @@ def test_w3c_shacl_suite(engine: str, test: SuiteTest) -> None:
             data.load([test.data], DATA_GRAPH)
     except ParseError as error:
         pytest.fail(f"Oxigraph's Turtle parser cannot read the data graph: {error}")
-    shapes = parse_turtle(test.shapes)
+    shapes = parse_shapes(test.shapes)
     try:
         results = validate_shacl(data, shapes, engine=engine)
     except KgError as error:

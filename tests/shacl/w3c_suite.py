@@ -32,6 +32,7 @@ from kg.literal_positions import quiet_literal_conversion_warnings
 from kg.shacl import ShaclResult
 from kg.shacl.errors import Unsupported
 from kg.shacl.paths import path_text
+from kg.shacl.shapes import read_shapes
 
 __all__ = [
     "BLANK",
@@ -39,8 +40,10 @@ __all__ = [
     "ResultKey",
     "SuiteTest",
     "actual_report",
-    "read_suite",
+    "parse_shapes",
     "parse_turtle",
+    "read_report",
+    "read_suite",
     "quiet_literals",
     "suite_location",
 ]
@@ -49,7 +52,8 @@ MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SUITE = REPO_ROOT.parent / "shared" / "conformance" / "w3c-shacl-test-suite"
+# Vendored, so that a fresh clone runs it (its README says where it comes from).
+DEFAULT_SUITE = REPO_ROOT / "tests" / "fixtures" / "w3c-shacl-test-suite"
 
 # How every blank node reads: any blank node matches any other, and nothing else.
 BLANK = "[]"
@@ -93,7 +97,7 @@ class SuiteTest:
 
 
 def suite_location() -> Path:
-    """The suite's folder: $SHACL_TEST_SUITE, else the shared copy beside the repository."""
+    """The suite's folder: $SHACL_TEST_SUITE, else the copy in tests/fixtures."""
     given = os.environ.get("SHACL_TEST_SUITE")
     return Path(given).expanduser().resolve() if given else DEFAULT_SUITE.resolve()
 
@@ -144,6 +148,22 @@ def parse_turtle(path: Path) -> Graph:
     """
     with quiet_literals():
         return Graph().parse(path, format="turtle", publicID=path.as_uri())
+
+
+def parse_shapes(path: Path) -> Graph:
+    """A suite file read as a shapes graph, as kg validate reads one: by Oxigraph, each
+    literal as written ("1"^^xsd:boolean stays "1"), the base the file's own URI."""
+    with quiet_literals():
+        return read_shapes([path])
+
+
+def read_report(graph: Graph) -> Report:
+    """The comparison form of the one sh:ValidationReport in ``graph`` (kg validate's
+    ``--format turtle`` output, or a manifest's expected report)."""
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    if len(reports) != 1:
+        raise ValueError(f"{len(reports)} sh:ValidationReport in the graph, not one")
+    return _expected_report(graph, reports[0], "the report")
 
 
 @contextmanager

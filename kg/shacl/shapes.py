@@ -1,0 +1,306 @@
+"""The shapes graph as SHACL reads it: literals as written, prefixes declared, ill-formed refused.
+
+:func:`read_shapes` parses with Oxigraph and keeps each literal in its written form:
+rdflib's parser would turn ``"1"^^xsd:boolean`` into ``true``, and SHACL activates
+``sh:uniqueLang`` for the literal ``true`` only. :func:`prepare_shapes` runs before either
+engine and leaves in the shapes graph what both then read alike:
+
+- the server's guard on every SPARQL text (:mod:`kg.shacl.guard`);
+- the prefixes of a SPARQL text as SHACL 5.2.1 defines them, the ``sh:declare`` of
+  ``sh:prefixes/owl:imports*``: those reached through ``owl:imports`` are declared on the
+  ``sh:prefixes`` node itself, where both engines look. A declaration without exactly one
+  ``sh:prefix`` and one ``sh:namespace``, one prefix declared with two namespaces, or a
+  prefix the query uses and nobody declares, refuses the shapes;
+- the restrictions of SHACL 5.3.1 on the queries of constraints and validators: no
+  ``MINUS``, ``VALUES`` or ``SERVICE``, no ``AS`` of a pre-bound variable, subqueries that
+  return ``$this``. The suite's ``sht:Failure`` tests are such shapes;
+- ``sh:uniqueLang`` only where it is the literal ``true``: pyshacl would read any true
+  boolean (``"1"``) as on.
+
+Every refusal is a ValidationSetupError naming the shape: one line, exit status 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.term import Node
+
+from kg.engines import bcp47_case, read_turtle
+from kg.errors import ValidationSetupError
+from kg.loading import new_graph
+from kg.shacl.guard import guard_shapes, shape_of
+
+__all__ = ["prepare_shapes", "read_shapes"]
+
+
+def read_shapes(paths: Iterable[Path | str]) -> Graph:
+    """The shapes files in one graph, each literal as written, the files' prefixes bound.
+
+    Raises ParseError (with line and column) or InputFileError.
+    """
+    graph = new_graph()
+    for path in paths:
+        graph.addN((*(_as_written(term) for term in triple), graph) for triple in read_turtle(path))
+        # The file's prefixes name the shapes in the report; a second pass of the parser,
+        # which read_turtle has just found without error, costs little beside the first.
+        parser = pyoxigraph.parse(
+            path=str(path),
+            format=pyoxigraph.RdfFormat.TURTLE,
+            base_iri=Path(path).resolve().as_uri(),
+        )
+        for _ in parser:
+            pass
+        for prefix, namespace in parser.prefixes.items():
+            graph.bind(prefix, namespace, override=False)
+    return graph
+
+
+def _as_written(term: Any) -> Node:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=bcp47_case(term.language))
+    datatype = term.datatype.value
+    if datatype in (str(XSD.string), str(RDF.langString)):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def prepare_shapes(shapes: Graph) -> None:
+    """Check ``shapes`` and put them in the form both engines read alike (see the module)."""
+    guard_shapes(shapes)
+    _declare_imported_prefixes(shapes)
+    for holder, text in _sparql_texts(shapes):
+        prefixes = _declared(shapes, holder)
+        _check_prefixes_used(shapes, holder, text, prefixes)
+        pre_bound = _pre_bound(shapes, holder)
+        if len(pre_bound) > 3 or _MAY_BREAK_RESTRICTIONS.search(text):
+            _check_restrictions(shapes, holder, text, prefixes, pre_bound)
+    for shape, flag in list(shapes.subject_objects(SH.uniqueLang)):
+        if not (isinstance(flag, Literal) and flag.datatype == XSD.boolean and str(flag) == "true"):
+            shapes.remove((shape, SH.uniqueLang, flag))
+
+
+# -- prefixes (SHACL 5.2.1) -----------------------------------------------------------------
+
+
+def _declare_imported_prefixes(shapes: Graph) -> None:
+    """Each sh:prefixes node declares what it and the ontologies it imports declare."""
+    for prefixes_node in set(shapes.objects(None, SH.prefixes)):
+        reached = _imports_closure(shapes, prefixes_node)
+        declarations = {d for node in reached for d in shapes.objects(node, SH.declare)}
+        seen: dict[str, str] = {}
+        for declaration in declarations:
+            prefix, namespace = _declaration(shapes, declaration)
+            if seen.get(prefix, namespace) != namespace:
+                raise ValidationSetupError(
+                    f"shapes: {shape_of(shapes, prefixes_node)}: prefix {prefix!r} is declared "
+                    f"with two namespaces, {seen[prefix]} and {namespace}"
+                )
+            seen[prefix] = namespace
+        for declaration in declarations:
+            shapes.add((prefixes_node, SH.declare, declaration))
+
+
+def _imports_closure(shapes: Graph, start: Node) -> set[Node]:
+    reached, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node not in reached:
+            reached.add(node)
+            todo.extend(shapes.objects(node, OWL.imports))
+    return reached
+
+
+def _declaration(shapes: Graph, declaration: Node) -> tuple[str, str]:
+    prefixes = list(shapes.objects(declaration, SH.prefix))
+    namespaces = list(shapes.objects(declaration, SH.namespace))
+    if len(prefixes) != 1 or len(namespaces) != 1:
+        raise ValidationSetupError(
+            f"shapes: {shape_of(shapes, declaration)}: a prefix declaration (sh:declare) needs "
+            f"exactly one sh:prefix and one sh:namespace; it has {len(prefixes)} and "
+            f"{len(namespaces)}"
+        )
+    return str(prefixes[0]), str(namespaces[0])
+
+
+def _declared(shapes: Graph, holder: Node) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for prefixes_node in shapes.objects(holder, SH.prefixes):
+        for declaration in shapes.objects(prefixes_node, SH.declare):
+            prefix, namespace = _declaration(shapes, declaration)
+            found[prefix] = namespace
+    return found
+
+
+_EMPTY_STORE = pyoxigraph.Store()
+
+
+def _check_prefixes_used(shapes: Graph, holder: Node, text: str, prefixes: dict[str, str]) -> None:
+    """Refuse a query that uses a prefix its sh:prefixes do not declare.
+
+    Oxigraph parses the query with those prefixes only (on an empty store, where it
+    answers at once), as both engines later do.
+    """
+    try:
+        _EMPTY_STORE.query(text, prefixes=prefixes)
+    except SyntaxError as error:
+        message = str(error)
+        if "Prefix not found" not in message:
+            return  # not this check's business: the engines say what else is wrong
+        name = _undeclared_prefix(text, prefixes)
+        declared = ", ".join(f"{p}:" for p in sorted(prefixes)) or "none"
+        raise ValidationSetupError(
+            f"shapes: {shape_of(shapes, holder)}: the query uses the prefix {name} that its "
+            f"sh:prefixes do not declare (declared: {declared})"
+        ) from None
+    except (RuntimeError, ValueError, TypeError):
+        return  # it parses; evaluation is the engines' business
+
+
+def _undeclared_prefix(text: str, prefixes: dict[str, str]) -> str:
+    """The first prefix name the query uses that is not declared, as far as a scan tells."""
+    bare = _IRIS_AND_STRINGS.sub(" ", text)
+    for found in _PREFIXED_NAME.finditer(bare):
+        if found.group(1) not in prefixes:
+            return f"{found.group(1)}:"
+    return "a prefix"
+
+
+_IRIS_AND_STRINGS = re.compile(r'<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*')
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\])")
+
+
+# -- restrictions on pre-bound queries (SHACL 5.3.1) ----------------------------------------
+
+# A text without any of these cannot break a restriction: only such texts are parsed.
+# (A validator's parameters may be pre-bound too: its queries are always parsed.)
+_MAY_BREAK_RESTRICTIONS = re.compile(
+    r"\b(MINUS|VALUES|SERVICE)\b|\bAS\s*[?$](this|value|shapesGraph|currentShape)\b"
+    r"|SELECT[\s\S]*SELECT",
+    re.I,
+)
+_SUBSELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.I)
+_VALIDATORS = (SH.validator, SH.nodeValidator, SH.propertyValidator)
+
+
+def _sparql_texts(shapes: Graph) -> Iterator[tuple[Node, str]]:
+    """The query of each SPARQL constraint and validator, and its holder."""
+    holders = set(shapes.objects(None, SH.sparql))
+    for predicate in _VALIDATORS:
+        holders.update(shapes.objects(None, predicate))
+    for holder in sorted(holders, key=str):
+        for predicate in (SH.select, SH.ask):
+            for text in shapes.objects(holder, predicate):
+                yield holder, str(text)
+
+
+def _pre_bound(shapes: Graph, holder: Node) -> set[Variable]:
+    """The variables SHACL may pre-bind in the query of ``holder``."""
+    names = {"this", "shapesGraph", "currentShape"}
+    components = {c for p in _VALIDATORS for c in shapes.subjects(p, holder)}
+    if components:
+        names.add("value")
+        for component in components:
+            for parameter in shapes.objects(component, SH.parameter):
+                path = shapes.value(parameter, SH.path)
+                if isinstance(path, URIRef):
+                    names.add(re.split(r"[#/:]", str(path))[-1])
+    return {Variable(name) for name in names}
+
+
+def _check_restrictions(
+    shapes: Graph, holder: Node, text: str, prefixes: dict[str, str], pre_bound: set[Variable]
+) -> None:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text), initNs=prefixes).algebra
+    except Exception:  # noqa: BLE001 - a text rdflib cannot read is for the engines to refuse
+        return
+    # Whether each subquery, in the order written, is a SELECT *: the algebra lists the
+    # variables of its FILTERs too, which SELECT * does not return.
+    stars = [bool(m.group(1)) for m in _SUBSELECT.finditer(text)][1:]
+    broken = _broken_restriction(algebra["p"], pre_bound, stars, top=True)
+    if broken is not None:
+        raise ValidationSetupError(
+            f"shapes: {shape_of(shapes, holder)}: {broken}, which SHACL forbids in a "
+            "query whose variables it pre-binds (SHACL 5.3.1)"
+        )
+
+
+def _broken_restriction(
+    node: Any, pre_bound: set[Variable], stars: list[bool], top: bool = False
+) -> str | None:
+    name = getattr(node, "name", None)
+    if name == "Minus":
+        return "the query uses MINUS"
+    if name == "values":
+        return "the query uses VALUES"
+    if name == "ServiceGraphPattern":
+        return "the query uses SERVICE"
+    if name == "Extend" and node["var"] in pre_bound:
+        return f"the query assigns the pre-bound ?{node['var']} with AS"
+    if name == "ToMultiSet" and getattr(node["p"], "name", None) == "values":
+        return "the query uses VALUES"
+    if name == "Project" and not top:
+        star = stars.pop(0) if stars else False
+        returned = _in_scope(node["p"]) if star else set(node["PV"])
+        missing = sorted(
+            str(v) for v in pre_bound - returned if str(v) not in {"shapesGraph", "currentShape"}
+        )
+        # Only $this must be returned in a constraint; a validator's parameters where used.
+        needed = [v for v in missing if v == "this" or Variable(v) in _mentioned(node)]
+        if needed:
+            return f"a subquery does not return ?{needed[0]}"
+    children: list[Any] = []
+    if isinstance(node, dict):
+        children = [v for k, v in node.items() if k != "_vars"]
+    elif isinstance(node, (list, tuple)):
+        children = list(node)
+    for child in children:
+        if isinstance(child, (dict, list, tuple)):
+            found = _broken_restriction(child, pre_bound, stars)
+            if found is not None:
+                return found
+    return None
+
+
+def _in_scope(node: Any) -> set[Variable]:
+    """The variables in scope of a pattern (SPARQL 18.2.1): not those of a FILTER only."""
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        return {t for triple in node["triples"] for t in triple if isinstance(t, Variable)}
+    if name == "Extend":
+        return _in_scope(node["p"]) | {node["var"]}
+    if name in {"Join", "LeftJoin", "Union"}:
+        return _in_scope(node["p1"]) | _in_scope(node["p2"])
+    if name in {"Project"}:
+        return set(node["PV"])
+    if name in {"Filter", "Distinct", "Reduced", "ToMultiSet", "OrderBy", "Slice", "Graph"}:
+        return _in_scope(node["p"])
+    return set()
+
+
+def _mentioned(node: Any) -> set[Variable]:
+    found: set[Variable] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(v for k, v in item.items() if k != "_vars")
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return found
