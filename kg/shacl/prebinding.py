@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MethodType
 from typing import Any
 
 from rdflib import BNode, Graph, Variable
@@ -50,6 +51,7 @@ __all__ = [
     "OPTIONAL_PREBOUND",
     "PreBindingRefused",
     "Prebound",
+    "check_restrictions",
     "prebound",
     "query_variables",
 ]
@@ -72,7 +74,7 @@ class Prebound:
     """A query ready to run with the variables ``names`` pre-bound."""
 
     names: tuple[str, ...]
-    query: Any  # rdflib's translated query (algebra) of the text as written
+    text: str  # as written
     pieces: tuple[str, ...] | None  # the text, cut where each VALUES goes; None: not checked
 
     def text_for(self, values: Mapping[str, Node]) -> str | None:
@@ -90,23 +92,43 @@ class Prebound:
 
     def evaluate_rdflib(self, graph: Graph, values: Mapping[str, Node]) -> Any:
         """rdflib's answer to ``Replace(E, μ)`` on ``graph``: an rdflib query Result."""
-        from rdflib.plugins.sparql.algebra import traverse
         from rdflib.plugins.sparql.evaluate import evalQuery
         from rdflib.plugins.sparql.processor import SPARQLResult
         from rdflib.plugins.sparql.sparql import Query
 
         mapping = {Variable(name): values[name] for name in self.names}
+        query = _translated(self.text)
+        algebra = _replaced(query.algebra, mapping)
+        return SPARQLResult(evalQuery(graph, Query(query.prologue, algebra), {}))
 
-        def replace(node: Any) -> Any:
-            if isinstance(node, CompValue):
-                if node.name == "BGP" or (
-                    node.name == "Graph" and isinstance(dict.get(node, "term"), Variable)
-                ):
-                    return _joined(node, mapping)
-            return None
 
-        algebra = traverse(self.query.algebra, visitPost=replace)
-        return SPARQLResult(evalQuery(graph, Query(self.query.prologue, algebra), {}))
+def _replaced(node: Any, mapping: dict[Variable, Node]) -> Any:
+    """``Replace(node, μ)``, built anew where it differs: the translated query is kept."""
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            return _joined(node, mapping)
+        parts = {key: _replaced(value, mapping) for key, value in node.items()}
+        if any(parts[key] is not value for key, value in node.items()):
+            node = _copy(node, parts)
+        if node.name == "Graph" and isinstance(dict.get(node, "term"), Variable):
+            return _joined(node, mapping)
+        return node
+    if isinstance(node, list):
+        items = [_replaced(item, mapping) for item in node]
+        return items if any(a is not b for a, b in zip(items, node, strict=True)) else node
+    return node
+
+
+def _copy(node: CompValue, parts: dict[str, Any]) -> CompValue:
+    """``node`` with ``parts``: its class, and what rdflib keeps beside the parts (the
+    variables, an expression's function, bound anew to the copy)."""
+    copy = type(node).__new__(type(node))
+    dict.update(copy, parts)
+    copy.__dict__.update(node.__dict__)
+    function = node.__dict__.get("_evalfn")
+    if isinstance(function, MethodType):
+        copy._evalfn = MethodType(function.__func__, copy)
+    return copy
 
 
 def _joined(pattern: CompValue, mapping: dict[Variable, Node]) -> CompValue:
@@ -144,16 +166,19 @@ def _values_clause(names: tuple[str, ...], row: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _prebound(text: str, names: tuple[str, ...]) -> Prebound:
+    tree = _tree(text)
+    check_restrictions(tree, names)
+    return Prebound(names, text, _rewritten(text, tree, names))
+
+
+@lru_cache(maxsize=256)
+def _translated(text: str) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
 
-    tree = _parsed(text)
-    _check_restrictions(tree, names)
-    pieces = _rewritten(text, tree, names)
     try:
-        query = translateQuery(_parsed(text))  # translating changes the tree it is given
+        return translateQuery(_parsed(text))
     except Exception as error:  # rdflib raises bare Exception for an undeclared prefix
         raise PreBindingRefused(f"the query does not translate: {_one_line(error)}") from None
-    return Prebound(names, query, pieces)
 
 
 def prebound(text: str, names: Iterable[str]) -> Prebound:
@@ -169,7 +194,13 @@ def query_variables(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1024)
 def _variables(text: str) -> frozenset[str]:
-    return frozenset(str(node) for node in _nodes(_parsed(text)) if isinstance(node, Variable))
+    return frozenset(str(node) for node in _nodes(_tree(text)) if isinstance(node, Variable))
+
+
+@lru_cache(maxsize=1024)
+def _tree(text: str) -> Any:
+    """The parse tree of ``text``, kept: read here, never changed (translating gets its own)."""
+    return _parsed(text)
 
 
 def _parsed(text: str) -> Any:
@@ -194,10 +225,11 @@ _FORBIDDEN = {
 }
 
 
-def _check_restrictions(tree: Any, names: tuple[str, ...]) -> None:
+def check_restrictions(tree: Any, names: Iterable[str]) -> None:
     """Refuse what SHACL's pre-binding makes ill-formed (one line, naming the cause)."""
-    potential = _ALWAYS_PREBOUND | set(names)
-    required = sorted(set(names) - OPTIONAL_PREBOUND)
+    names = set(names)
+    potential = _ALWAYS_PREBOUND | names
+    required = sorted(names - OPTIONAL_PREBOUND)
     for node in _nodes(tree):
         if not isinstance(node, CompValue):
             continue

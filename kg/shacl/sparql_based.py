@@ -23,7 +23,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.shacl.errors import Unsupported
-from kg.shacl.prebinding import PreBindingRefused, prebound
+from kg.shacl.prebinding import PreBindingRefused, check_restrictions
 
 __all__ = ["SparqlConstraint", "format_message", "read_sparql_constraint"]
 
@@ -80,7 +80,7 @@ def read_sparql_constraint(
         text = text.replace("$PATH", path_text)
     prefixes = _prefixes(shapes, constraint)
     declared = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in prefixes.items())
-    query, own_prologue = _algebra(declared + text, len(prefixes))
+    query, own_prologue = _algebra(declared + text, len(prefixes), constraint)
     variables = tuple(str(v) for v in query.algebra.get("PV", ()))
     if "this" not in variables:
         raise Unsupported(f"{constraint.n3()} does not select $this")
@@ -88,11 +88,6 @@ def read_sparql_constraint(
         raise Unsupported(f"$shapesGraph in {constraint.n3()}")
     mentioned = _variables_of(query.algebra)
     prebound_names = ("currentShape", "this") if CURRENT_SHAPE in mentioned else ("this",)
-    try:
-        # SHACL's restrictions on a query with pre-bound variables, checked on its parse tree.
-        prebound(declared + text, prebound_names)
-    except PreBindingRefused as refused:
-        raise PreBindingRefused(f"shapes: {constraint.n3()}: {refused}") from None
     try:
         if len(prebound_names) > 1:
             raise _LateBinding(f"$currentShape in {constraint.n3()}")
@@ -133,7 +128,7 @@ def _prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
     return found
 
 
-def _algebra(text: str, declared: int) -> tuple[Any, bool]:
+def _algebra(text: str, declared: int, constraint: Node) -> tuple[Any, bool]:
     """The query's algebra, and whether it declares prefixes or a base of its own.
 
     ``declared`` is how many PREFIX lines were put before it. The text is parsed once:
@@ -145,6 +140,14 @@ def _algebra(text: str, declared: int) -> tuple[Any, bool]:
 
     try:
         parsed = parseQuery(text)
+    except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
+        raise Unsupported(f"a query the parser refuses: {error}") from None
+    try:
+        # SHACL's restrictions on a query with pre-bound variables, on its parse tree.
+        check_restrictions(parsed, ("this",))
+    except PreBindingRefused as refused:
+        raise PreBindingRefused(f"shapes: {constraint.n3()}: {refused}") from None
+    try:
         return translateQuery(parsed), len(parsed[0]) > declared
     except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
         raise Unsupported(f"a query the parser refuses: {error}") from None
