@@ -7,8 +7,9 @@ rdflib's parser or query engine rather than by the work itself get help here:
   faster than rdflib's parser and with exact error positions.
 * pyshacl hands the data graph the text of each SHACL-SPARQL constraint once per focus
   node, with ``$this`` pre-bound. :class:`OxigraphBackedGraph` answers those queries on
-  an Oxigraph mirror of itself (pre-binding by SEP-0007 substitution), where rdflib's
-  engine scanned a whole predicate per focus node and grew with the square of the graph.
+  an Oxigraph mirror of itself (pre-bound as SHACL defines: :mod:`kg.shacl.prebinding`),
+  where rdflib's engine scanned a whole predicate per focus node and grew with the
+  square of the graph.
 * The quality checks and the canned queries run on an embedded Oxigraph store
   (:func:`select`, :func:`evaluate`); their tests compare both engines row for row.
 * :class:`PreparedQueryGraph` parses each distinct query text once, for rdflib's engine.
@@ -33,6 +34,7 @@ from rdflib.term import Node, Variable
 from kg.errors import InputFileError, ParseError
 
 __all__ = [
+    "SHAPES_GRAPH",
     "OxigraphBackedGraph",
     "PreparedQueryGraph",
     "bcp47_case",
@@ -44,6 +46,11 @@ __all__ = [
     "to_oxigraph",
     "to_rdflib",
 ]
+
+
+# The name of the shapes graph in a store SHACL-SPARQL queries run on ($shapesGraph).
+SHAPES_GRAPH = URIRef("urn:siege626:shapes-graph")
+_SHAPES_NODE = pyoxigraph.NamedNode(str(SHAPES_GRAPH))
 
 
 @lru_cache(maxsize=1024)
@@ -235,7 +242,8 @@ class OxigraphBackedGraph(Graph):
 
     :meth:`load` parses each file once and adds its triples to both, the store's copy in
     a named graph. String queries run on the store (default graph: the union of its
-    graphs), with ``initBindings`` pre-bound by substitution; anything else goes to
+    graphs), with ``initBindings`` pre-bound as SHACL defines (:mod:`kg.shacl.prebinding`;
+    ``$shapesGraph`` names the shapes graph set in :attr:`shapes`); anything else goes to
     rdflib. The rdflib side keeps every literal as written (the store keeps numbers in
     canonical form: "01"^^xsd:integer as 1, xsd:int as xsd:integer).
     """
@@ -247,6 +255,10 @@ class OxigraphBackedGraph(Graph):
     def __init__(self) -> None:
         super().__init__()
         self.oxigraph = pyoxigraph.Store()
+        # The shapes graph a validation reads, named SHAPES_GRAPH to queries that ask
+        # for $shapesGraph (SHACL-SPARQL), and the store that holds it beside the data.
+        self.shapes: Graph | None = None
+        self._shapes_store: tuple[pyoxigraph.Store, list[Any]] | None = None
 
     def load(self, paths: Iterable[Path | str], graph: URIRef) -> None:
         """Parse Turtle files into this graph and into the store's named graph ``graph``.
@@ -291,29 +303,68 @@ class OxigraphBackedGraph(Graph):
             return super().query(
                 query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
             )
-        substitutions = {
-            pyoxigraph.Variable(str(name)): to_oxigraph(value)
-            for name, value in (initBindings or {}).items()
-        }
-        solutions = self.oxigraph.query(
-            query_object, substitutions=substitutions, use_default_graph_as_union=True
-        )
-        if not isinstance(solutions, pyoxigraph.QuerySolutions):
-            return super().query(
-                query_object, processor, result, initNs, initBindings, use_store_provided
+        from kg.shacl.prebinding import PreBindingRefused, prebound, query_variables
+
+        values = {str(name): value for name, value in (initBindings or {}).items()}
+        if self.shapes is not None and "shapesGraph" in query_variables(query_object):
+            values.setdefault("shapesGraph", SHAPES_GRAPH)
+        if not values:
+            return _result(self.oxigraph.query(query_object, use_default_graph_as_union=True))
+        plan = prebound(query_object, values)
+        text = plan.text_for(values)
+        if text is None:
+            if "shapesGraph" in values:
+                raise PreBindingRefused(
+                    "a blank node pre-bound in a query that reads $shapesGraph: no engine "
+                    "here can run it as SHACL defines"
+                )
+            return plan.evaluate_rdflib(self, values)  # SHACL's pre-binding, by rdflib
+        if "shapesGraph" in values:
+            store, graphs = self._with_shapes()
+            return _result(
+                store.query(text, default_graph=graphs, named_graphs=[_SHAPES_NODE])
             )
-        names = [variable.value for variable in solutions.variables]
-        answer = Result("SELECT")
-        answer.vars = [Variable(name) for name in names]
-        answer.bindings = [
-            {
-                Variable(name): to_rdflib(term)
-                for name in names
-                if (term := solution[name]) is not None
-            }
-            for solution in solutions
-        ]
+        return _result(self.oxigraph.query(text, use_default_graph_as_union=True))
+
+    def read_shapes(self, shapes: Graph | None) -> None:
+        """The shapes graph the validation now running reads (None once it is done)."""
+        self.shapes = shapes
+        self._shapes_store = None
+
+    def _with_shapes(self) -> tuple[pyoxigraph.Store, list[Any]]:
+        """A store with the data's graphs and the shapes graph (:data:`SHAPES_GRAPH`),
+        made once: the data's own store is asked by other threads meanwhile."""
+        if self._shapes_store is None:
+            graphs = list(self.oxigraph.named_graphs())
+            store = pyoxigraph.Store()
+            store.extend(self.oxigraph.quads_for_pattern(None, None, None, None))
+            assert self.shapes is not None
+            store.extend(
+                pyoxigraph.Quad(
+                    to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _SHAPES_NODE
+                )
+                for s, p, o in self.shapes
+            )
+            self._shapes_store = (store, graphs or [pyoxigraph.DefaultGraph()])
+        return self._shapes_store
+
+
+def _result(outcome: Any) -> Result:
+    """An rdflib query Result holding Oxigraph's answer (solutions or a boolean)."""
+    if isinstance(outcome, pyoxigraph.QueryBoolean):
+        answer = Result("ASK")
+        answer.askAnswer = bool(outcome)
         return answer
+    if not isinstance(outcome, pyoxigraph.QuerySolutions):
+        raise TypeError("only SELECT and ASK queries are answered here")
+    names = [variable.value for variable in outcome.variables]
+    answer = Result("SELECT")
+    answer.vars = [Variable(name) for name in names]
+    answer.bindings = [
+        {Variable(name): to_rdflib(term) for name in names if (term := solution[name]) is not None}
+        for solution in outcome
+    ]
+    return answer
 
 
 def evaluate(

@@ -20,6 +20,7 @@ from kg.shacl.compile import Check, compile_shapes
 from kg.shacl.data import rewritten_literals
 from kg.shacl.errors import Unsupported
 from kg.shacl.patterns import check_patterns
+from kg.shacl.prebinding import prebound
 from kg.shacl.results import ShaclResult
 from kg.shacl.sparql_based import format_message
 
@@ -98,36 +99,43 @@ def _run(store: pyoxigraph.Store, check: Check) -> Iterator[ShaclResult]:
     if check.sparql is not None and check.sparql.per_focus:
         rows = _rows_per_focus(store, check)
     else:
-        rows = _rows(store, check.query, check, {})
-    seen: set[tuple[Node | None, ...]] = set()
+        rows = _rows(store, check.query, check)
+    # SHACL makes a result of each solution of a SPARQL constraint's SELECT, a repeated
+    # one too; the compiled core constraints select DISTINCT rows.
     for row in rows:
-        key = tuple(row.items())  # type: ignore[arg-type]
-        if key in seen:  # pyshacl reports a repeated row of a SPARQL constraint once
-            continue
-        seen.add(key)
         yield _result(check, row)
 
 
 def _rows_per_focus(store: pyoxigraph.Store, check: Check) -> Iterator[dict[str, Node | None]]:
+    """The rows of a SPARQL constraint run once per focus node, pre-bound as SHACL says.
+
+    A focus node or shape that is a blank node cannot be written in the query: such a
+    constraint is left to the reference engine (Unsupported).
+    """
     assert check.sparql is not None
-    this = pyoxigraph.Variable("this")
-    for focus_row in list(_rows(store, check.query, check, {})):
+    plan = prebound(check.sparql.full_text, check.sparql.prebound)
+    for focus_row in list(_rows(store, check.query, check)):
         focus = focus_row["this"]
         assert focus is not None
-        for row in _rows(store, check.sparql.text, check, {this: to_oxigraph(focus)}):
+        values = {"this": focus, "currentShape": check.shape}
+        text = plan.text_for({name: values[name] for name in plan.names})
+        if text is None:
+            raise Unsupported(
+                f"a blank node pre-bound in the SPARQL constraint of {check.shape.n3()}"
+            )
+        for row in _rows(store, text, check, prefixes=False):
             row["this"] = focus
             yield row
 
 
 def _rows(
-    store: pyoxigraph.Store, query: str, check: Check, substitutions: dict
+    store: pyoxigraph.Store, query: str, check: Check, prefixes: bool = True
 ) -> Iterator[dict[str, Node | None]]:
-    prefixes = check.sparql.prefixes if check.sparql is not None else None
+    declared = check.sparql.prefixes if check.sparql is not None and prefixes else None
     try:
         solutions = store.query(
             query,
-            prefixes=prefixes,
-            substitutions=substitutions,
+            prefixes=declared,
             use_default_graph_as_union=True,
         )
         if not isinstance(solutions, pyoxigraph.QuerySolutions):

@@ -1,12 +1,23 @@
-"""pyshacl, the reference engine: its report read into :class:`ShaclResult` values."""
+"""pyshacl, the reference engine: its report read into :class:`ShaclResult` values.
+
+pyshacl runs its SHACL-SPARQL queries through the data graph's ``query``, which
+:class:`kg.engines.OxigraphBackedGraph` answers with SHACL's pre-binding
+(:mod:`kg.shacl.prebinding`). Two things pyshacl 0.40 does otherwise are set right here
+(:func:`as_shacl_says`): it refuses ``$shapesGraph`` (the data graph binds it), and it
+reports a solution its SELECT repeats once, where SHACL makes one result per solution.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.engines import OxigraphBackedGraph
 from kg.errors import ValidationSetupError
 from kg.shacl.patterns import check_patterns, match_in_linear_time
 from kg.shacl.results import ShaclResult
@@ -29,6 +40,9 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
 
     check_patterns(shapes, for_pyshacl=True)
     match_in_linear_time()
+    as_shacl_says()
+    if isinstance(data, OxigraphBackedGraph):
+        data.read_shapes(shapes)
     try:
         _, report, _ = pyshacl.validate(
             data,
@@ -52,16 +66,70 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShaclResult]:
     except NotImplementedError as error:
         raise ValidationSetupError(f"shapes: pyshacl does not support this ({error})") from None
     except (AttributeError, TypeError, ValueError, RuntimeError) as error:
-        # The SHACL engine can trip over data it should have reported (an ill-typed
-        # literal reaching a SPARQL function); say so in one line rather than crash.
+        # pyshacl tripping over something else: said as it is, in one line.
         raise ValidationSetupError(
-            f"the SHACL engine failed on this data ({type(error).__name__}: {error}); "
-            "look for ill-typed literals"
+            f"pyshacl failed ({type(error).__name__}: {_first_line(error)})"
         ) from None
+    finally:
+        if isinstance(data, OxigraphBackedGraph):
+            data.read_shapes(None)
     if not isinstance(report, Graph):
         raise ValidationSetupError("shapes: pyshacl returned no results graph")
     # Only the report's own results: those under sh:detail explain a result, not add one.
     return [_result(report, shapes, node) for node in report.objects(None, SH.result)]
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def as_shacl_says() -> None:
+    """Make pyshacl pre-bind ``$shapesGraph`` and give one result per solution.
+
+    pyshacl 0.40 refuses a query that mentions ``$shapesGraph`` (NotImplementedError) when
+    it finds it with the helper's pattern ``bind_sg_regex``: a pattern that finds nothing
+    lets the query through, and the data graph's ``query`` binds the variable. pyshacl's
+    SPARQL constraints drop a repeated row (``_validate_sparql_query``); SHACL (5.3.2) makes
+    a result of each solution. Both are checked to be what is replaced, so a pyshacl
+    release that changes them does not go unnoticed.
+    """
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    if SPARQLQueryHelper.bind_sg_regex is not _FINDS_NOTHING:
+        if "shapesGraph" not in SPARQLQueryHelper.bind_sg_regex.pattern:
+            raise RuntimeError("pyshacl no longer finds $shapesGraph as expected")
+        SPARQLQueryHelper.bind_sg_regex = _FINDS_NOTHING
+    if SPARQLBasedConstraint._validate_sparql_query is not _each_solution:
+        if SPARQLBasedConstraint._validate_sparql_query.__code__.co_argcount != 4:
+            raise RuntimeError("pyshacl's SPARQL constraints no longer run as expected")
+        SPARQLBasedConstraint._validate_sparql_query = _each_solution
+
+
+_FINDS_NOTHING = re.compile(r"(?!)")
+
+
+def _each_solution(
+    self: Any, query: str, init_binds: dict[str, Node], target_graph: Graph
+) -> list[tuple[Any, ...]]:
+    """The rows pyshacl makes results of, in its form: one for each solution.
+
+    A row binding ``?failure`` is a failure of the constraint (reported once, as pyshacl
+    does); any other is ``(this, path, value, the other bindings)``.
+    """
+    violations: list[tuple[Any, ...]] = []
+    failed = False
+    for row in target_graph.query(query, initBindings=init_binds):
+        bound = row.asdict()  # type: ignore[union-attr]
+        if bound.pop("failure", None) is not None:
+            if not failed:
+                violations.append((True, bound))
+                failed = True
+            continue
+        this = bound.pop("this", None)
+        violations.append((this, bound.pop("path", None), bound.pop("value", None), bound))
+    return violations
 
 
 def _result(report: Graph, shapes: Graph, node: Node) -> ShaclResult:

@@ -36,6 +36,12 @@ from kg.engines import bcp47_case, read_turtle
 from kg.errors import ValidationSetupError
 from kg.loading import new_graph
 from kg.shacl.guard import guard_shapes, shape_of
+from kg.shacl.prebinding import (
+    PreBindingRefused,
+    check_restrictions,
+    parsed_query,
+    query_variables,
+)
 
 __all__ = ["prepare_shapes", "read_shapes"]
 
@@ -82,9 +88,7 @@ def prepare_shapes(shapes: Graph) -> None:
     for holder, text in _sparql_texts(shapes):
         prefixes = _declared(shapes, holder)
         _check_prefixes_used(shapes, holder, text, prefixes)
-        pre_bound = _pre_bound(shapes, holder)
-        if len(pre_bound) > 3 or _MAY_BREAK_RESTRICTIONS.search(text):
-            _check_restrictions(shapes, holder, text, prefixes, pre_bound)
+        _check_restrictions(shapes, holder, text, prefixes, _pre_bound(shapes, holder))
     for shape, flag in list(shapes.subject_objects(SH.uniqueLang)):
         if not (isinstance(flag, Literal) and flag.datatype == XSD.boolean and str(flag) == "true"):
             shapes.remove((shape, SH.uniqueLang, flag))
@@ -182,14 +186,6 @@ _PREFIXED_NAME = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w%\\])")
 
 # -- restrictions on pre-bound queries (SHACL 5.3.1) ----------------------------------------
 
-# A text without any of these cannot break a restriction: only such texts are parsed.
-# (A validator's parameters may be pre-bound too: its queries are always parsed.)
-_MAY_BREAK_RESTRICTIONS = re.compile(
-    r"\b(MINUS|VALUES|SERVICE)\b|\bAS\s*[?$](this|value|shapesGraph|currentShape)\b"
-    r"|SELECT[\s\S]*SELECT",
-    re.I,
-)
-_SUBSELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.I)
 _VALIDATORS = (SH.validator, SH.nodeValidator, SH.propertyValidator)
 
 
@@ -221,86 +217,13 @@ def _pre_bound(shapes: Graph, holder: Node) -> set[Variable]:
 def _check_restrictions(
     shapes: Graph, holder: Node, text: str, prefixes: dict[str, str], pre_bound: set[Variable]
 ) -> None:
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
+    """Refuse, naming the shape, a query that SHACL's pre-binding makes ill-formed: the rules
+    are kg.shacl.prebinding's, which the engines apply when they run the query."""
+    declared = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in prefixes.items())
+    full_text = declared + text
     try:
-        algebra = translateQuery(parseQuery(text), initNs=prefixes).algebra
-    except Exception:  # noqa: BLE001 - a text rdflib cannot read is for the engines to refuse
-        return
-    # Whether each subquery, in the order written, is a SELECT *: the algebra lists the
-    # variables of its FILTERs too, which SELECT * does not return.
-    stars = [bool(m.group(1)) for m in _SUBSELECT.finditer(text)][1:]
-    broken = _broken_restriction(algebra["p"], pre_bound, stars, top=True)
-    if broken is not None:
-        raise ValidationSetupError(
-            f"shapes: {shape_of(shapes, holder)}: {broken}, which SHACL forbids in a "
-            "query whose variables it pre-binds (SHACL 5.3.1)"
-        )
-
-
-def _broken_restriction(
-    node: Any, pre_bound: set[Variable], stars: list[bool], top: bool = False
-) -> str | None:
-    name = getattr(node, "name", None)
-    if name == "Minus":
-        return "the query uses MINUS"
-    if name == "values":
-        return "the query uses VALUES"
-    if name == "ServiceGraphPattern":
-        return "the query uses SERVICE"
-    if name == "Extend" and node["var"] in pre_bound:
-        return f"the query assigns the pre-bound ?{node['var']} with AS"
-    if name == "ToMultiSet" and getattr(node["p"], "name", None) == "values":
-        return "the query uses VALUES"
-    if name == "Project" and not top:
-        star = stars.pop(0) if stars else False
-        returned = _in_scope(node["p"]) if star else set(node["PV"])
-        missing = sorted(
-            str(v) for v in pre_bound - returned if str(v) not in {"shapesGraph", "currentShape"}
-        )
-        # Only $this must be returned in a constraint; a validator's parameters where used.
-        needed = [v for v in missing if v == "this" or Variable(v) in _mentioned(node)]
-        if needed:
-            return f"a subquery does not return ?{needed[0]}"
-    children: list[Any] = []
-    if isinstance(node, dict):
-        children = [v for k, v in node.items() if k != "_vars"]
-    elif isinstance(node, (list, tuple)):
-        children = list(node)
-    for child in children:
-        if isinstance(child, (dict, list, tuple)):
-            found = _broken_restriction(child, pre_bound, stars)
-            if found is not None:
-                return found
-    return None
-
-
-def _in_scope(node: Any) -> set[Variable]:
-    """The variables in scope of a pattern (SPARQL 18.2.1): not those of a FILTER only."""
-    name = getattr(node, "name", None)
-    if name == "BGP":
-        return {t for triple in node["triples"] for t in triple if isinstance(t, Variable)}
-    if name == "Extend":
-        return _in_scope(node["p"]) | {node["var"]}
-    if name in {"Join", "LeftJoin", "Union"}:
-        return _in_scope(node["p1"]) | _in_scope(node["p2"])
-    if name in {"Project"}:
-        return set(node["PV"])
-    if name in {"Filter", "Distinct", "Reduced", "ToMultiSet", "OrderBy", "Slice", "Graph"}:
-        return _in_scope(node["p"])
-    return set()
-
-
-def _mentioned(node: Any) -> set[Variable]:
-    found: set[Variable] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Variable):
-            found.add(item)
-        elif isinstance(item, dict):
-            stack.extend(v for k, v in item.items() if k != "_vars")
-        elif isinstance(item, (list, tuple, set)):
-            stack.extend(item)
-    return found
+        mentioned = query_variables(full_text)
+        names = {"this"} | {str(v) for v in pre_bound if str(v) in mentioned}
+        check_restrictions(parsed_query(full_text), names)
+    except PreBindingRefused as refused:
+        raise ValidationSetupError(f"shapes: {shape_of(shapes, holder)}: {refused}") from None

@@ -4,9 +4,11 @@ SHACL pre-binds ``$this`` to each focus node. Evaluating the query once with ``$
 free and joining the rows with the focus nodes gives the same rows whenever ``$this`` is
 bound, before it is used, by the query's own triple patterns: every FILTER, BIND and
 OPTIONAL that mentions it then sees the same value either way. :func:`read_sparql_constraint`
-checks that on the query's algebra and raises :class:`Unsupported` otherwise (and for
-aggregates, subqueries, VALUES, MINUS, SERVICE, LIMIT and the other pre-bound variables),
-leaving such a constraint to the reference engine.
+checks that on the query's algebra; any other constraint (``$this`` bound late, an
+aggregate, a subquery, LIMIT, GRAPH, ``$currentShape``, its own PREFIX lines) runs once per
+focus node, pre-bound as SHACL defines (:mod:`kg.shacl.prebinding`). A query SHACL makes
+ill-formed (MINUS, VALUES, SERVICE, a pre-bound variable assigned) is refused, and one
+reading ``$shapesGraph`` is left to the reference engine.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.shacl.errors import Unsupported
+from kg.shacl.prebinding import PreBindingRefused, check_restrictions
 
 __all__ = ["SparqlConstraint", "format_message", "read_sparql_constraint"]
 
 THIS = Variable("this")
-# Algebra nodes whose rows under a free ``$this`` differ from those under pre-binding,
-# or that SHACL forbids in a constraint's query.
+CURRENT_SHAPE = Variable("currentShape")
+# Algebra nodes whose rows under a free ``$this`` may differ from those under pre-binding.
 _REFUSED = {
     "Minus",
     "ToMultiSet",
@@ -50,9 +53,17 @@ class SparqlConstraint:
     prefixes: dict[str, str]
     messages: tuple[Node, ...]
     variables: tuple[str, ...]  # what it projects
-    # Run once per focus node, ``$this`` substituted (SEP-0007): for a query that declares
-    # its own prefixes or binds ``$this`` late, where one run over all nodes would differ.
+    # Run once per focus node, pre-bound as SHACL defines (kg.shacl.prebinding): for a
+    # query that declares its own prefixes, binds ``$this`` late or reads ``$currentShape``,
+    # where one run over all nodes would differ.
     per_focus: bool = False
+    prebound: tuple[str, ...] = ("this",)  # the variables pre-bound when run per focus node
+
+    @property
+    def full_text(self) -> str:
+        """The query with its declared prefixes, as it is parsed and run per focus node."""
+        declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())
+        return declared + self.text
 
 
 def read_sparql_constraint(
@@ -69,14 +80,17 @@ def read_sparql_constraint(
         text = text.replace("$PATH", path_text)
     prefixes = _prefixes(shapes, constraint)
     declared = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in prefixes.items())
-    query, own_prologue = _algebra(declared + text, len(prefixes))
+    query, own_prologue = _algebra(declared + text, len(prefixes), constraint)
     variables = tuple(str(v) for v in query.algebra.get("PV", ()))
     if "this" not in variables:
         raise Unsupported(f"{constraint.n3()} does not select $this")
-    for name in ("currentShape", "shapesGraph"):
-        if Variable(name) in _variables_of(query.algebra):
-            raise Unsupported(f"${name} in {constraint.n3()}")
+    if Variable("shapesGraph") in _variables_of(query.algebra):
+        raise Unsupported(f"$shapesGraph in {constraint.n3()}")
+    mentioned = _variables_of(query.algebra)
+    prebound_names = ("currentShape", "this") if CURRENT_SHAPE in mentioned else ("this",)
     try:
+        if len(prebound_names) > 1:
+            raise _LateBinding(f"$currentShape in {constraint.n3()}")
         _check_pre_binding(query.algebra["p"])
         if THIS not in _certain(query.algebra["p"]):
             raise _LateBinding(f"$this is not bound by the patterns of {constraint.n3()}")
@@ -91,6 +105,7 @@ def read_sparql_constraint(
         messages=tuple(shapes.objects(constraint, SH.message)),
         variables=variables,
         per_focus=per_focus,
+        prebound=prebound_names,
     )
 
 
@@ -113,7 +128,7 @@ def _prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
     return found
 
 
-def _algebra(text: str, declared: int) -> tuple[Any, bool]:
+def _algebra(text: str, declared: int, constraint: Node) -> tuple[Any, bool]:
     """The query's algebra, and whether it declares prefixes or a base of its own.
 
     ``declared`` is how many PREFIX lines were put before it. The text is parsed once:
@@ -125,6 +140,14 @@ def _algebra(text: str, declared: int) -> tuple[Any, bool]:
 
     try:
         parsed = parseQuery(text)
+    except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
+        raise Unsupported(f"a query the parser refuses: {error}") from None
+    try:
+        # SHACL's restrictions on a query with pre-bound variables, on its parse tree.
+        check_restrictions(parsed, ("this",))
+    except PreBindingRefused as refused:
+        raise PreBindingRefused(f"shapes: {constraint.n3()}: {refused}") from None
+    try:
         return translateQuery(parsed), len(parsed[0]) > declared
     except (ParseException, Exception) as error:  # rdflib raises bare Exception for a prefix
         raise Unsupported(f"a query the parser refuses: {error}") from None
@@ -172,7 +195,7 @@ def _check_pre_binding(node: Any) -> None:
     """Raise Unsupported where a free ``$this`` could give rows pre-binding would not."""
     name = _name(node)
     if name in _REFUSED:
-        raise Unsupported(f"{name} in a SPARQL constraint")
+        raise _LateBinding(f"{name} in a SPARQL constraint")
     if name == "BGP":
         return
     if name in {"Join", "Union"}:
@@ -196,4 +219,4 @@ def _check_pre_binding(node: Any) -> None:
     if name in {"Project", "Distinct", "Reduced"}:
         _check_pre_binding(node["p"])
         return
-    raise Unsupported(f"{name} in a SPARQL constraint")
+    raise _LateBinding(f"{name} in a SPARQL constraint")

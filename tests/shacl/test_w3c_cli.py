@@ -35,31 +35,9 @@ from tests.shacl.w3c_suite import SuiteTest, read_report, read_suite, suite_loca
 
 SUITE = suite_location()
 
-# What the SHACL engines (kg/engines.py, kg/shacl/sparql_based.py, kg/shacl/reference.py)
-# do not do yet; each checked to fail for this reason (strict xfail).
-_SUBSTITUTION = (
-    "exit 2: kg.engines.OxigraphBackedGraph.query pre-binds with Oxigraph's substitutions, "
-    "which refuse a variable the query does not project (SPARQL-based constraint components)"
-)
-_SCOPE = (
-    "exit 0 on violating data: Oxigraph's substitutions do not reach $this where SHACL "
-    "pre-binds it (a FILTER in an inner {...}, a BIND before any triple pattern)"
-)
-_SHAPES_GRAPH = "exit 2: $shapesGraph is not supported (pyshacl 0.40.1: NotImplementedError)"
-_ENGINE_GAPS = {
-    "sparql/component/optional-001": _SUBSTITUTION,
-    "sparql/component/propertyValidator-select-001": _SUBSTITUTION,
-    "sparql/component/validator-001": _SUBSTITUTION,
-    "sparql/pre-binding/pre-binding-003": _SCOPE,
-    "sparql/pre-binding/pre-binding-004": _SCOPE,
-    "sparql/pre-binding/pre-binding-005": _SCOPE,
-    "sparql/pre-binding/shapesGraph-001": _SHAPES_GRAPH,
-}
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    (engine, name): reason
-    for engine in ENGINES
-    for name, reason in _ENGINE_GAPS.items()
-}
+# Tests the command fails, with why, each checked to fail for that reason (strict xfail):
+# none. Every approved test passes through kg validate, with either engine.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def cases() -> list[object]:

@@ -46,35 +46,9 @@ from tests.shacl.w3c_suite import (
 
 SUITE = suite_location()
 
-# Tests an engine fails, with why; each checked to fail for that reason (strict xfail).
-_SUBSTITUTION = (
-    "kg.engines.OxigraphBackedGraph.query pre-binds with Oxigraph's substitutions, which "
-    "refuse a variable the query does not project (RuntimeError)"
-)
-_SCOPE = (
-    "kg.engines.OxigraphBackedGraph.query pre-binds with Oxigraph's substitutions, which "
-    "do not reach $this where SHACL replaces it: a FILTER in an inner {...}, a BIND"
-)
-_PYSHACL_FAILURES = {
-    "sparql/pre-binding/shapesGraph-001": (
-        "pyshacl 0.40.1 does not support $shapesGraph (NotImplementedError)"
-    ),
-    "sparql/component/optional-001": _SUBSTITUTION,
-    "sparql/component/propertyValidator-select-001": _SUBSTITUTION,
-    "sparql/component/validator-001": _SUBSTITUTION,
-    "sparql/pre-binding/pre-binding-003": _SCOPE,
-    "sparql/pre-binding/pre-binding-004": _SCOPE,
-    "sparql/pre-binding/pre-binding-005": _SCOPE,
-}
-# The oxigraph engine hands these shapes to pyshacl (custom constraint components,
-# $shapesGraph), so it fails them for pyshacl's reasons.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    **{("pyshacl", name): reason for name, reason in _PYSHACL_FAILURES.items()},
-    **{
-        ("oxigraph", name): f"handed to pyshacl, which fails it: {reason}"
-        for name, reason in _PYSHACL_FAILURES.items()
-    },
-}
+# Tests an engine fails, with why, each checked to fail for that reason (strict xfail):
+# none. Every approved test passes on both engines.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def cases() -> list[object]:
