@@ -103,11 +103,11 @@ def test_prefixes_of_an_imported_ontology(tmp_path: Path, engine: str) -> None:
         (PREFIXED_SPARQL.replace('sh:prefix "ex" ;', ""), "a prefix declaration (sh:declare)"),
         (
             PREFIXED_SPARQL.replace("$this ex:link ?value .", "$this ex:link ?value . MINUS { }"),
-            "the query uses MINUS",
+            "MINUS in a query with pre-bound variables",
         ),
         (
             PREFIXED_SPARQL.replace("$this ex:link ?value .", "BIND (ex:a AS $this)"),
-            "the query assigns the pre-bound ?this with AS",
+            "the query assigns the pre-bound variable $this (BIND or AS)",
         ),
     ],
     ids=["undeclared-prefix", "declaration-without-prefix", "minus", "bind-this"],
