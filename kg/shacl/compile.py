@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from kg.shacl.components import TYPE_OF, ComponentCompiler
+from kg.shacl.components import TYPE_OF, ComponentCompiler, value_pattern
 from kg.shacl.errors import Unsupported
 from kg.shacl.paths import sparql_path
 from kg.shacl.sparql_based import SparqlConstraint, read_sparql_constraint
@@ -88,8 +88,8 @@ def _checks_of(
             continue
         child_focus = (
             focus
-            if path_text is None
-            else partial(_value_focus, focus, path_text, f"?kg_parent{len(seen) + 1}")
+            if path is None
+            else partial(_value_focus, focus, g, path, f"?kg_parent{len(seen) + 1}", compiler.fresh)
         )
         yield from _checks_of(compiler, child, child_focus, (*seen, shape))
 
@@ -142,6 +142,8 @@ def _focus_pattern(shapes: Graph, shape: Node, var: str) -> str:
     return " UNION ".join(f"{{ {branch} }}" for branch in branches)
 
 
-def _value_focus(focus: Focus, path_text: str, parent: str, var: str) -> str:
+def _value_focus(
+    focus: Focus, shapes: Graph, path: Node, parent: str, fresh: Callable[[str], str], var: str
+) -> str:
     """Bind ``var`` to each value node of each focus node (``parent``) of a property shape."""
-    return f"{focus(parent)} {parent} {path_text} {var} ."
+    return f"{focus(parent)} {value_pattern(shapes, path, parent, var, fresh('reached'))}"

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg.shacl.errors import Unsupported
-from kg.shacl.paths import list_members, sparql_path
+from kg.shacl.paths import can_be_empty, list_members, sparql_path
 
 __all__ = ["TYPE_OF", "ComponentCompiler", "Pattern"]
 
@@ -117,6 +117,21 @@ _KNOWN = frozenset(
 )
 
 
+def value_pattern(shapes: Graph, path: Node, focus: str, value: str, reached: str) -> str:
+    """A pattern binding ``value`` to each value node of ``focus`` (bound before it).
+
+    Where the path can be empty, the focus node is one of its values even if the data
+    never mention it; a join of ``focus`` with the path pattern finds only nodes of the
+    graph, so the focus node is added where the path reaches nothing: a node of the graph
+    reaches itself.
+    """
+    text = sparql_path(shapes, path)
+    if can_be_empty(shapes, path):
+        reaching = f"OPTIONAL {{ {focus} {text} {reached} }}"
+        return f"{reaching} BIND(COALESCE({reached}, {focus}) AS {value})"
+    return f"{focus} {text} {value} ."
+
+
 class Pattern(NamedTuple):
     """A violation pattern: a group's contents in which the focus variable is bound."""
 
@@ -176,7 +191,7 @@ class ComponentCompiler:
         if path is None:
             return "", focus
         value = self.fresh("v")
-        return f"{focus} {sparql_path(self.shapes, path)} {value} .", value
+        return value_pattern(self.shapes, path, focus, value, self.fresh("reached")), value
 
     # -- violation patterns ----------------------------------------------------------
 
@@ -301,16 +316,28 @@ class ComponentCompiler:
     ) -> str:
         """A pattern true when the number of value nodes (that pass ``conforming``, a
         filter made for the value variable) breaks ``limit``."""
-        path = sparql_path(self.shapes, self.path(shape))  # type: ignore[arg-type]
+        path_node = self.path(shape)
+        assert path_node is not None
+        path = sparql_path(self.shapes, path_node)
         v = self.fresh("v")
         condition = conforming(v) if conforming is not None else ""
         if minimum and limit <= 0:
             return "FILTER(false)"
+        n = self.fresh("n")
+        if can_be_empty(self.shapes, path_node):
+            # The focus node is a value node of its own: counted apart, since the counting
+            # subquery sees only nodes of the graph.
+            own = f"IF(EXISTS {{ {conforming(focus)} }}, 1, 0)" if conforming else "1"
+            counting = (
+                f"{{ SELECT {focus} (COUNT(DISTINCT {v}) AS {n}) WHERE {{ {focus} {path} {v} . "
+                f"FILTER(!sameTerm({v}, {focus})) {condition} }} GROUP BY {focus} }}"
+            )
+            total = f"(COALESCE({n}, 0) + {own})"
+            return f"OPTIONAL {counting} FILTER({total} {'<' if minimum else '>'} {limit})"
         if minimum and limit == 1:
             return f"FILTER NOT EXISTS {{ {focus} {path} {v} . {condition} }}"
         if not minimum and limit == 0 and not condition:
             return f"FILTER EXISTS {{ {focus} {path} {v} }}"
-        n = self.fresh("n")
         counting = (
             f"{{ SELECT {focus} (COUNT(DISTINCT {v}) AS {n}) "
             f"WHERE {{ {focus} {path} {v} . {condition} }} GROUP BY {focus} }}"
@@ -378,10 +405,24 @@ class ComponentCompiler:
                 if parameter == SH.equals:
                     if not each:
                         raise Unsupported("sh:equals on a node shape")
-                    pattern = (
-                        f"{{ {each} FILTER NOT EXISTS {{ {focus} {other.n3()} {v} }} }} UNION "
-                        f"{{ {focus} {other.n3()} {v} . FILTER NOT EXISTS {{ {each} }} }}"
+                    # Each direction in the group that binds the focus node: a group of
+                    # its own (a UNION branch) would not see it, nor a value it is of its own.
+                    yield Pattern(
+                        component, f"{each} FILTER NOT EXISTS {{ {focus} {other.n3()} {v} }}", v
                     )
+                    reached = self.fresh("reached")
+                    path = sparql_path(self.shapes, self.path(shape))  # type: ignore[arg-type]
+                    own = (
+                        f"sameTerm({w}, {focus}) || "
+                        if can_be_empty(self.shapes, self.path(shape))  # type: ignore[arg-type]
+                        else ""
+                    )
+                    reaches = (
+                        f"EXISTS {{ {focus} {path} {reached} FILTER(sameTerm({reached}, {w})) }}"
+                    )
+                    pattern = f"{focus} {other.n3()} {w} . FILTER(!({own}{reaches}))"
+                    yield Pattern(component, pattern, w)
+                    continue
                 elif parameter == SH.disjoint:
                     pattern = f"{each} {focus} {other.n3()} {v} ."
                 else:

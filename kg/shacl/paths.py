@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from kg.shacl.errors import Unsupported
 
-__all__ = ["list_members", "path_text", "sparql_path"]
+__all__ = ["can_be_empty", "list_members", "path_text", "sparql_path"]
 
 _REPEATS = ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?"))
 
@@ -27,6 +27,27 @@ def path_text(graph: Graph, path: Node, show: Callable[[Node], str]) -> str:
     blank node that is no path (or a list of fewer than two steps, or a cycle).
     """
     return _text(graph, path, show, nested=False)
+
+
+def can_be_empty(graph: Graph, path: Node) -> bool:
+    """Whether ``path`` can match a path of length zero: then every focus node is one of
+    its own value nodes, whether or not the data graph mentions it.
+
+    SPARQL gives that node only where the path's subject is a constant (SHACL pre-binds
+    ``$this``); a query joining a variable subject with the focus nodes finds it only if
+    the node is in the graph. The compiled queries add it themselves.
+    """
+    if not isinstance(path, BNode):
+        return False
+    if graph.value(path, RDF.first) is not None:
+        return all(can_be_empty(graph, step) for step in list_members(graph, path))
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return can_be_empty(graph, inverse)
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return any(can_be_empty(graph, option) for option in list_members(graph, alternatives))
+    if graph.value(path, SH.oneOrMorePath) is not None:
+        return can_be_empty(graph, graph.value(path, SH.oneOrMorePath))  # type: ignore[arg-type]
+    return any(graph.value(path, p) is not None for p in (SH.zeroOrMorePath, SH.zeroOrOnePath))
 
 
 def list_members(graph: Graph, head: Node) -> Iterator[Node]:
