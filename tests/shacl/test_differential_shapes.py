@@ -43,7 +43,7 @@ from kg.shacl import validate_shacl
 from kg.shacl.errors import Unsupported
 from kg.shacl.paths import path_text
 from kg.stores.jena import JavaMissing, JenaMissing, jena_command, run_jena
-from tests.shacl.generated_shapes import Case, cases
+from tests.shacl.generated_shapes import Case, cases, cases_for_jena
 from tests.shacl.w3c_suite import BLANK, ResultKey, actual_report, quiet_literals
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -261,16 +261,8 @@ def jena_runs() -> None:
     require_jena()
 
 
-# One example is a batch of pairs, one JVM run; a failing batch shrinks its pairs.
-# Jena 4.5 disagrees with both other engines on 8 of 120 pairs, not all triaged yet. Two
-# are Jena's errors by the spec: sh:closed on a property shape checked on the focus
-# node's own triples (SHACL 4.8.1 checks the value nodes), and a property shape below a
-# property shape applied to the parent's focus nodes rather than its value nodes (2.3.2).
-@pytest.mark.xfail(
-    strict=True,
-    reason="Jena SHACL 4.5 differs on sh:closed and nested property shapes of property "
-    "shapes (its errors by the spec); the other differences are not triaged yet",
-)
+# One example is a batch of pairs, one JVM run. The pairs leave out what Jena 4.5 answers
+# against the spec (generated_shapes.JENA_ERRORS), each pinned by a test below.
 @settings(
     max_examples=JENA_BATCHES,
     deadline=None,
@@ -280,7 +272,7 @@ def jena_runs() -> None:
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.lists(cases, min_size=JENA_BATCH, max_size=JENA_BATCH))
+@given(st.lists(cases_for_jena, min_size=JENA_BATCH, max_size=JENA_BATCH))
 def test_default_engine_agrees_with_jena_on_generated_shapes(
     jena_runs: None, batch: list[Case]
 ) -> None:
@@ -314,7 +306,8 @@ def assert_answer(case: Case, answer: Outcome) -> None:
 
 # The fast engine joined the focus nodes with the path pattern: a path that can be empty
 # then reaches only nodes of the graph, so a focus node the data never mention lost
-# itself as a value node (SHACL pre-binds $this, and ex:b p* ?v gives ex:b).
+# itself as a value node (SHACL evaluates a shape's path from the focus node, 2.3.1: from
+# ex:b, ex:p* reaches ex:b).
 def test_an_empty_path_reaches_a_focus_node_the_data_never_mention() -> None:
     case = Case(
         shapes="""
@@ -438,12 +431,6 @@ def test_a_boolean_is_not_in_a_numeric_range() -> None:
 # by kg/shacl/reference.py with allow_warnings=True, and pyshacl then takes a nested shape
 # whose results are only warnings as conforming. SHACL 3.4 (sh:and …): a node conforms to
 # a shape iff validating it gives no result at all, whatever its severity.
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/shacl/reference.py runs pyshacl with allow_warnings=True, which makes a "
-    "nested shape with only sh:Warning results conform (sh:and, sh:or, sh:xone, sh:not, "
-    "sh:node, sh:qualifiedValueShape)",
-)
 def test_a_nested_shape_of_warnings_does_not_conform_when_handed_over() -> None:
     case = Case(
         shapes="""
@@ -474,12 +461,6 @@ ex:S2 a sh:NodeShape ; sh:targetNode ex:a ; sh:and ( ex:S1 ) .
     )
 
 
-_PRE_BINDING = (
-    "$this is pre-bound by Oxigraph's substitutions (kg/shacl/fast.py per focus node, "
-    "kg.engines.OxigraphBackedGraph for pyshacl), which do not reach {where}"
-)
-
-
 def _sparql_case(query: str) -> Case:
     return Case(
         shapes=(
@@ -494,9 +475,6 @@ def _sparql_result(focus: str, value: str) -> Outcome:
     return expected((focus, None, value, "ex:S1", "SPARQLConstraintComponent", "Violation"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason=_PRE_BINDING.format(where="a FILTER alone in an inner group")
-)
 def test_sparql_this_in_a_filter_alone_in_inner_groups() -> None:
     case = _sparql_case(
         f"SELECT $this WHERE {{ {{ {{ FILTER($this = <{EX}a>) }} FILTER(bound($this)) }} }}"
@@ -504,17 +482,11 @@ def test_sparql_this_in_a_filter_alone_in_inner_groups() -> None:
     assert_answer(case, _sparql_result("ex:a", "ex:a"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason=_PRE_BINDING.format(where="a FILTER in an inner group before the pattern")
-)
 def test_sparql_this_in_an_inner_filter_before_the_triple_pattern() -> None:
     case = _sparql_case(f"SELECT $this WHERE {{ {{ FILTER(bound($this)) }} $this <{EX}p> ?any . }}")
     assert_answer(case, _sparql_result("ex:a", "ex:a"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason=_PRE_BINDING.format(where="a BIND before any triple pattern")
-)
 def test_sparql_this_in_a_bind_before_any_triple_pattern() -> None:
     case = _sparql_case(
         f"SELECT $this ?value WHERE {{ BIND($this AS ?that) ?that <{EX}p> ?value . }}"
@@ -522,18 +494,11 @@ def test_sparql_this_in_a_bind_before_any_triple_pattern() -> None:
     assert_answer(case, _sparql_result("ex:a", "ex:b"))
 
 
-@pytest.mark.xfail(strict=True, reason=_PRE_BINDING.format(where="a BIND with no triple pattern"))
 def test_sparql_this_in_a_bind_then_filter() -> None:
     case = _sparql_case(f"SELECT $this WHERE {{ BIND($this AS ?that) FILTER(?that = <{EX}b>) }}")
     assert_answer(case, _sparql_result("ex:b", "ex:b"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a SPARQL constraint is evaluated over all focus nodes at once, joined on $this "
-    "(kg/shacl/sparql_based.py): $PATH that can be empty then misses a focus node that is "
-    "not in the data graph, which pre-binding would give as its own value",
-)
 def test_sparql_path_that_can_be_empty() -> None:
     query = "SELECT $this ?value WHERE { $this $PATH ?value . }"
     case = Case(
@@ -543,6 +508,34 @@ def test_sparql_path_that_can_be_empty() -> None:
         ),
         data="ex:b ex:p ex:c .\n",
     )
-    path = f"(<{EX}p>)*"
-    result = ("ex:a", path, "ex:a", "ex:S1", "SPARQLConstraintComponent", "Violation")
+    # SHACL pre-binds by Values Insertion (SHACL 1.0, appendix "Pre-binding of Variables"):
+    # each property path Y of the query becomes Join(Y, Table($this = ex:a)). The path,
+    # evaluated with both ends free, reaches no ex:a that the data never mentions, so
+    # the join is empty and there is no result. (A core constraint on the same path has
+    # ex:a as its own value node: there SHACL evaluates the path from the focus node.)
+    assert_answer(case, expected())
+
+
+# Jena SHACL 4.5 checks sh:closed of a property shape on the focus node's own triples; SHACL
+# (4.8.1) checks the triples of the value nodes: ex:b's ex:q is the one not allowed.
+def test_closed_in_a_property_shape_checks_the_value_nodes() -> None:
+    case = Case(
+        shapes="ex:S1 a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:p ; sh:closed true .\n",
+        data="ex:a ex:p ex:b .\nex:b ex:q ex:c .\n",
+    )
+    result = ("ex:a", f"<{EX}q>", "ex:c", "ex:S1", "ClosedConstraintComponent", "Violation")
+    assert_answer(case, expected(result))
+
+
+# Jena SHACL 4.5 applies a property shape below a property shape to the parent's focus
+# nodes; SHACL (2.3.2, sh:property) applies it to the parent's value nodes: ex:b has no ex:q.
+def test_a_property_shape_below_a_property_shape_takes_the_value_nodes() -> None:
+    case = Case(
+        shapes=(
+            "ex:S1 a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:p ; sh:property ex:S2 .\n"
+            "ex:S2 a sh:PropertyShape ; sh:path ex:q ; sh:minCount 1 .\n"
+        ),
+        data="ex:a ex:p ex:b .\nex:a ex:q ex:x .\n",
+    )
+    result = ("ex:b", f"<{EX}q>", None, "ex:S2", "MinCountConstraintComponent", "Violation")
     assert_answer(case, expected(result))
