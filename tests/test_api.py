@@ -101,5 +101,8 @@ def test_list_load_and_validate_use_the_shipped_layout(project: Path) -> None:
     assert len(dataset.graph(DATA_GRAPH)) == len(kg.load_graph(parts=("data",)))
     report = kg.validate()
     assert report.checks == ("sentence-line-range",)
-    # graph.ttl has places without rdfs:comment (warnings) and nothing worse.
-    assert report.conforms
+    # graph.ttl has places without rdfs:comment (warnings) and nothing worse: by SHACL a
+    # warning is a result, so it does not conform; with warnings allowed it is accepted.
+    assert not report.conforms
+    assert {v.severity for v in report.violations} == {"Warning"}
+    assert kg.validate(allow_warnings=True).accepted

@@ -33,7 +33,7 @@ from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
 from kg.engines import bcp47_case, read_turtle
-from kg.errors import ValidationSetupError
+from kg.errors import ParseError, ValidationSetupError
 from kg.loading import new_graph
 from kg.shacl.guard import guard_shapes, shape_of
 from kg.shacl.prebinding import (
@@ -53,7 +53,15 @@ def read_shapes(paths: Iterable[Path | str]) -> Graph:
     """
     graph = new_graph()
     for path in paths:
-        graph.addN((*(_as_written(term) for term in triple), graph) for triple in read_turtle(path))
+        try:
+            graph.addN(
+                (*(_as_written(term) for term in triple), graph) for triple in read_turtle(path)
+            )
+        except ValueError as error:
+            # A value Python will not make, such as an integer of more digits than it
+            # converts (sys.get_int_max_str_digits): no engine could compare with it.
+            reason = str(error).split(";")[0]
+            raise ParseError(path, None, None, f"rdflib cannot read a value ({reason})") from None
         # The file's prefixes name the shapes in the report; a second pass of the parser,
         # which read_turtle has just found without error, costs little beside the first.
         parser = pyoxigraph.parse(
@@ -78,7 +86,22 @@ def _as_written(term: Any) -> Node:
     datatype = term.datatype.value
     if datatype in (str(XSD.string), str(RDF.langString)):
         return Literal(term.value)
+    if datatype in _INTEGER_TYPES:
+        digits = term.value.lstrip("+-")
+        if digits.isascii() and digits.isdigit():
+            int(term.value)  # ValueError past Python's limit of digits, said by the caller
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+# XML Schema's integer and the types derived from it, whose values rdflib makes with int().
+_INTEGER_TYPES = frozenset(
+    str(XSD[name])
+    for name in (
+        "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte",
+    )
+)
 
 
 def prepare_shapes(shapes: Graph) -> None:
