@@ -68,14 +68,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from kg import loading, resources
-from kg.engines import to_rdflib
-from kg.modality import STATED_FACTS, planned_events, read_facts
+from kg.modality import planned_events, read_facts, stated_facts
 from kg.namespaces import KNOWN_PREFIXES, SG
 from kg.output import write_atomically
 
@@ -107,8 +105,6 @@ _EVENT = SG.Event
 _WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 _AGENT = SG.Agent
 
-# The provenance rule (kg/modality.py), for every fact at once.
-_STATED_FACTS = STATED_FACTS
 
 _CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 _E7_ACTIVITY = URIRef(_CRM + "E7_Activity")
@@ -254,7 +250,7 @@ def infer(
         for triple in _plans(asserted, ontology, plan_classes)
         if triple[0] in resources_ and triple not in asserted and triple[2] in classes
     }
-    statements, unstatable = _statements(ontology, data, links)
+    statements, unstatable = _statements(asserted)
     return Inference(
         tuple(sorted(types, key=_key)),
         tuple(sorted(superproperties, key=_key)),
@@ -448,45 +444,19 @@ def _carried_out_by(closure: Graph) -> Iterator[Triple]:
                 yield (activity, _P14_CARRIED_OUT_BY, winner)
 
 
-def _statements(
-    ontology: Graph, data: Graph, links: Graph
-) -> tuple[set[tuple[Node, Node, Node, Node]], int]:
-    store = pyoxigraph.Store()
-    for graph, part in ((ontology, "ontology"), (data, "data"), (links, "links")):
-        name = pyoxigraph.NamedNode(str(loading.part_graph(part)))
-        store.extend(_to_quads(graph, name))
-    solutions = store.query(_STATED_FACTS, use_default_graph_as_union=True)
-    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+def _statements(asserted: Graph) -> tuple[set[tuple[Node, Node, Node, Node]], int]:
+    """(citation, subject, predicate, object) for each fact a citation states (the rule of
+    kg/modality.py), and how many of those name a blank node, which no other file can."""
     stated: set[tuple[Node, Node, Node, Node]] = set()
     unstatable = 0
-    for solution in solutions:
-        row = tuple(
-            to_rdflib(solution[name]) for name in ("quotation", "subject", "predicate", "object")
-        )
-        if any(isinstance(term, BNode) for term in row):
-            unstatable += 1
-            continue
-        stated.add(row)  # type: ignore[arg-type]
+    for triple, citations in stated_facts(asserted).items():
+        for citation in citations:
+            row = (citation, *triple)
+            if any(isinstance(term, BNode) for term in row):
+                unstatable += 1
+            else:
+                stated.add(row)
     return stated, unstatable
-
-
-def _to_quads(graph: Graph, name: pyoxigraph.NamedNode) -> Iterator[pyoxigraph.Quad]:
-    blank: dict[BNode, pyoxigraph.BlankNode] = {}
-
-    def term(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-        if isinstance(node, URIRef):
-            return pyoxigraph.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return blank.setdefault(node, pyoxigraph.BlankNode())
-        assert isinstance(node, Literal)
-        if node.language:
-            return pyoxigraph.Literal(str(node), language=node.language)
-        if node.datatype:
-            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
-        return pyoxigraph.Literal(str(node))
-
-    for subject, predicate, obj in graph:
-        yield pyoxigraph.Quad(term(subject), term(predicate), term(obj), name)  # type: ignore[arg-type]
 
 
 def _literal_key(literal: Literal) -> tuple[str, str, str]:

@@ -20,15 +20,15 @@ for a user to read (a test holds them to this module).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from enum import Enum
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from kg.engines import to_rdflib
+from kg.engines import to_oxigraph, to_rdflib
 from kg.namespaces import SG
 
 __all__ = [
@@ -112,25 +112,16 @@ def _reified(graph: Graph, statement: Node) -> Triple | None:
 
 def stated_facts(graph: Graph) -> dict[Triple, set[Node]]:
     """Each stated triple and the citations that state it (the rule of :data:`STATED_FACTS`)."""
-    blank: dict[BNode, pyoxigraph.BlankNode] = {}
     store = pyoxigraph.Store()
-    store.extend(_quads(graph, blank))
-    # Blank nodes come back as the graph's own, so that a triple can be looked up in it.
-    back: dict[str, Node] = {node.value: original for original, node in blank.items()}
-
-    def rdflib_term(term: object) -> Node:
-        if isinstance(term, pyoxigraph.BlankNode):
-            return back[term.value]
-        return to_rdflib(term)  # type: ignore[arg-type]
-
+    store.extend(pyoxigraph.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
     solutions = store.query(STATED_FACTS)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     stated: dict[Triple, set[Node]] = {}
     for solution in solutions:
         citation, subject, predicate, obj = (
-            rdflib_term(solution[name]) for name in ("quotation", "subject", "predicate", "object")
+            to_rdflib(solution[name]) for name in ("quotation", "subject", "predicate", "object")
         )
-        stated.setdefault((subject, predicate, obj), set()).add(citation)
+        stated.setdefault((subject, predicate, obj), set()).add(citation)  # type: ignore[arg-type]
     return stated
 
 
@@ -186,28 +177,3 @@ def modalities(graph: Graph) -> dict[Triple, set[Modality]]:
 def planned_events(graph: Graph) -> set[Node]:
     """The events told as planned, intended or hoped for (``sg:status sg:planned``)."""
     return set(graph.subjects(SG.status, SG.planned))
-
-
-def _quads(graph: Graph, blank: dict[BNode, pyoxigraph.BlankNode]) -> Iterable[pyoxigraph.Quad]:
-    for subject, predicate, obj in graph:
-        yield pyoxigraph.Quad(
-            _to_oxigraph(subject, blank),  # type: ignore[arg-type]
-            _to_oxigraph(predicate, blank),  # type: ignore[arg-type]
-            _to_oxigraph(obj, blank),
-        )
-
-
-def _to_oxigraph(
-    node: Node, blank: dict[BNode, pyoxigraph.BlankNode]
-) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    if isinstance(node, URIRef):
-        return pyoxigraph.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return blank.setdefault(node, pyoxigraph.BlankNode())
-    assert isinstance(node, Literal)
-    if node.language:
-        return pyoxigraph.Literal(str(node), language=node.language)
-    if node.datatype:
-        return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
-    return pyoxigraph.Literal(str(node))
-
