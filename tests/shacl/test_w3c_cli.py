@@ -30,33 +30,20 @@ from cli_helpers import invoke
 from rdflib import Graph
 
 from kg.shacl import ENGINES
-from tests.shacl.test_w3c_suite import _difference
-from tests.shacl.w3c_suite import SuiteTest, read_report, read_suite, suite_location
+from tests.shacl.w3c_suite import (
+    SuiteTest,
+    difference,
+    read_report,
+    read_suite,
+    suite_cases,
+    suite_location,
+)
 
 SUITE = suite_location()
 
 # Tests the command fails, with why, each checked to fail for that reason (strict xfail):
 # none. Every approved test passes through kg validate, with either engine.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
-
-
-def cases() -> list[object]:
-    if not (SUITE / "manifest.ttl").is_file():
-        reason = f"the W3C SHACL test suite is not here: {SUITE}"
-        return [
-            pytest.param(engine, None, id=f"{engine}-suite", marks=pytest.mark.skip(reason=reason))
-            for engine in ENGINES
-        ]
-    return [
-        pytest.param(engine, test, id=f"{engine}-{test.name}", marks=_marks(engine, test))
-        for engine in ENGINES
-        for test in read_suite(SUITE)
-    ]
-
-
-def _marks(engine: str, test: SuiteTest) -> list[pytest.MarkDecorator]:
-    reason = KNOWN_FAILURES.get((engine, test.name))
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +75,7 @@ def command(test: SuiteTest, engine: str, empty: tuple[str, str]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(("engine", "test"), cases())
+@pytest.mark.parametrize(("engine", "test"), suite_cases(KNOWN_FAILURES))
 def test_w3c_suite_through_kg_validate(
     engine: str, test: SuiteTest, empty: tuple[str, str]
 ) -> None:
@@ -104,7 +91,7 @@ def check_outcome(test: SuiteTest, code: int, out: str, err: str) -> None:
     assert code in (0, 1), f"exit {code}: {err}"
     report = read_report(Graph().parse(data=out, format="turtle"))
     assert report.conforms is (code == 0), f"exit {code} but sh:conforms {report.conforms}"
-    assert report == test.expected, _difference(report, test.expected)
+    assert report == test.expected, difference(report, test.expected)
 
 
 # One test of each outcome: conforms, does not conform, warnings only, refused.

@@ -33,45 +33,22 @@ import pytest
 from kg.engines import OxigraphBackedGraph
 from kg.errors import KgError, ParseError
 from kg.namespaces import DATA_GRAPH
-from kg.shacl import ENGINES, validate_shacl
+from kg.shacl import validate_shacl
 from tests.shacl.w3c_suite import (
-    Report,
     SuiteTest,
     actual_report,
+    difference,
     parse_shapes,
     quiet_literals,
-    read_suite,
-    suite_location,
+    suite_cases,
 )
-
-SUITE = suite_location()
 
 # Tests an engine fails, with why, each checked to fail for that reason (strict xfail):
 # none. Every approved test passes on both engines.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
-def cases() -> list[object]:
-    if not (SUITE / "manifest.ttl").is_file():
-        reason = f"the W3C SHACL test suite is not here: {SUITE}"
-        return [
-            pytest.param(engine, None, id=f"{engine}-suite", marks=pytest.mark.skip(reason=reason))
-            for engine in ENGINES
-        ]
-    tests = read_suite(SUITE)
-    return [
-        pytest.param(engine, test, id=f"{engine}-{test.name}", marks=_marks(engine, test))
-        for engine in ENGINES
-        for test in tests
-    ]
-
-
-def _marks(engine: str, test: SuiteTest) -> list[pytest.MarkDecorator]:
-    reason = KNOWN_FAILURES.get((engine, test.name))
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
-
-@pytest.mark.parametrize(("engine", "test"), cases())
+@pytest.mark.parametrize(("engine", "test"), suite_cases(KNOWN_FAILURES))
 def test_w3c_shacl_suite(engine: str, test: SuiteTest) -> None:
     data = OxigraphBackedGraph()
     try:
@@ -92,22 +69,4 @@ def test_w3c_shacl_suite(engine: str, test: SuiteTest) -> None:
             f"and gave {len(results)} result(s)"
         )
     actual = actual_report(results, shapes)
-    assert actual == test.expected, _difference(actual, test.expected)
-
-
-def _difference(actual: Report, expected: Report) -> str:
-    lines = [f"conforms: {actual.conforms}, expected {expected.conforms}"]
-    for title, results in (
-        ("missing", expected.counted() - actual.counted()),
-        ("unexpected", actual.counted() - expected.counted()),
-    ):
-        lines += [
-            f"{title}: {_show(result)}" + (f" (x{count})" if count > 1 else "")
-            for result, count in sorted(results.items(), key=repr)
-        ]
-    return "\n".join(lines)
-
-
-def _show(result: tuple[str | None, ...]) -> str:
-    names = ("focus", "path", "value", "shape", "component", "severity")
-    return ", ".join(f"{name}={part}" for name, part in zip(names, result, strict=True) if part)
+    assert actual == test.expected, difference(actual, test.expected)

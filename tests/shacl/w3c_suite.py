@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,3 +234,48 @@ def _path_text(graph: Graph, path: Node) -> str:
         return path_text(graph, path, _text)
     except Unsupported:
         return BLANK
+
+
+def suite_cases(known_failures: Mapping[tuple[str, str], str]) -> list[object]:
+    """One pytest case per SHACL engine and approved test of the suite, an engine's known
+    failure a strict xfail with its reason; one skipped case per engine, saying why, where
+    the suite is not at :func:`suite_location`."""
+    import pytest
+
+    from kg.shacl import ENGINES
+
+    suite = suite_location()
+    if not (suite / "manifest.ttl").is_file():
+        reason = f"the W3C SHACL test suite is not here: {suite}"
+        return [
+            pytest.param(engine, None, id=f"{engine}-suite", marks=pytest.mark.skip(reason=reason))
+            for engine in ENGINES
+        ]
+
+    def marks(engine: str, test: SuiteTest) -> list[pytest.MarkDecorator]:
+        reason = known_failures.get((engine, test.name))
+        return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+    return [
+        pytest.param(engine, test, id=f"{engine}-{test.name}", marks=marks(engine, test))
+        for engine in ENGINES
+        for test in read_suite(suite)
+    ]
+
+
+def difference(actual: Report, expected: Report) -> str:
+    lines = [f"conforms: {actual.conforms}, expected {expected.conforms}"]
+    for title, results in (
+        ("missing", expected.counted() - actual.counted()),
+        ("unexpected", actual.counted() - expected.counted()),
+    ):
+        lines += [
+            f"{title}: {_show(result)}" + (f" (x{count})" if count > 1 else "")
+            for result, count in sorted(results.items(), key=repr)
+        ]
+    return "\n".join(lines)
+
+
+def _show(result: tuple[str | None, ...]) -> str:
+    names = ("focus", "path", "value", "shape", "component", "severity")
+    return ", ".join(f"{name}={part}" for name, part in zip(names, result, strict=True) if part)
