@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pytest
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.literal_positions import quiet_literal_conversion_warnings
-from kg.shacl import ShaclResult
+from kg.shacl import ENGINES, ShaclResult
 from kg.shacl.errors import Unsupported
 from kg.shacl.paths import path_text
 from kg.shacl.shapes import read_shapes
@@ -242,7 +243,6 @@ def suite_cases(known_failures: Mapping[tuple[str, str], str]) -> list[object]:
     the suite is not at :func:`suite_location`."""
     import pytest
 
-    from kg.shacl import ENGINES
 
     suite = suite_location()
     if not (suite / "manifest.ttl").is_file():
