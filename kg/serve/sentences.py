@@ -166,7 +166,8 @@ def say(
             words.extend([", " if i else "", Link(label, link.href, link.iri)])
         words.append(")")
     if Mark.DISPUTED in marks:
-        words.append(" — disputed by another account: ")
+        # A sentence that already speaks of the other accounts names them; another says so.
+        words.append(": " if "other account" in text else " — disputed by another account: ")
         for i, (iri, link) in enumerate(disputes.items()):
             words.extend(["; " if i else "", link])
             figures = [

@@ -39,8 +39,8 @@ def test_the_summary_says_the_text_gives_no_start_date_and_names_the_disputes(
     summary: Summary,
 ) -> None:
     assert "The text's dates run from 31 July 626" in summary.text
-    assert "it gives no date for the start of the siege" in summary.text
-    assert "Other accounts disagree with the text on 3 points" in summary.text
+    assert "It gives no date for the start of the siege." in summary.text
+    assert "The text is disputed by other accounts on 3 points" in summary.text
 
 
 def test_the_index_flags_a_disputed_figure_beside_it(client) -> None:

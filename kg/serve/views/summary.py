@@ -267,8 +267,7 @@ def _summary_sentences(
                     f") to {last.julian} ({what_last}",
                     site.link(event_last),
                     f"), read as dates of the Julian calendar ({first.gregorian} to "
-                    f"{last.gregorian} in the Gregorian, computed); it gives no date for "
-                    "the start of the siege",
+                    f"{last.gregorian} in the Gregorian, computed)",
                 ],
                 [
                     (event_first, p_first, first_node),
@@ -279,6 +278,7 @@ def _summary_sentences(
                 end=".",
             )
         )
+        sentences.append(say(site, ["It gives no date for the start of the siege"], [], end="."))
     within = f"{{ ?e sg:partOf* <{iri}> }}"
     for row in site.select(f"SELECT DISTINCT ?e WHERE {{ {within} ?e a sg:Victory }}"):
         victory = row["e"]
@@ -298,7 +298,7 @@ def _summary_sentences(
     if contested:
         claims = sorted({c for cs in contested.values() for c in cs}, key=str)
         parts = [
-            "Other accounts disagree with the text on "
+            "The text is disputed by other accounts on "
             + ("one point" if len(claims) == 1 else f"{len(claims)} points")
             + ", each shown beside the facts it contests"
         ]
