@@ -34,17 +34,14 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
-from rdflib.term import Node
 
 from kg.engines import OxigraphBackedGraph
 from kg.errors import KgError
 from kg.namespaces import DATA_GRAPH
 from kg.shacl import validate_shacl
-from kg.shacl.errors import Unsupported
-from kg.shacl.paths import path_text
 from kg.stores.jena import JavaMissing, JenaMissing, jena_command, run_jena
 from tests.shacl.generated_shapes import Case, cases, cases_for_jena
-from tests.shacl.w3c_suite import BLANK, ResultKey, actual_report, quiet_literals
+from tests.shacl.w3c_suite import BLANK, ResultKey, actual_report, quiet_literals, result_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = REPO_ROOT / "tests" / "tools" / "ShaclPairs.java"
@@ -125,7 +122,7 @@ def plain_pyshacl(case: Case) -> Outcome:
 def read_report(report: Graph, conforms: object = None) -> Outcome:
     """A report graph (pyshacl's or Jena's) as an Outcome; its own sh:conforms is checked
     against SHACL's: true iff there is no result (SHACL 3.6.1)."""
-    keys = frozenset(_key(report, result) for result in report.objects(None, SH.result))
+    keys = frozenset(result_key(report, result) for result in report.objects(None, SH.result))
     (validation,) = report.subjects(RDF.type, SH.ValidationReport)
     said = report.value(validation, SH.conforms)
     assert isinstance(said, Literal) and said.value is (not keys), (
@@ -134,35 +131,6 @@ def read_report(report: Graph, conforms: object = None) -> Outcome:
     if conforms is not None:
         assert conforms is (not keys)
     return Outcome(not keys, keys)
-
-
-def _key(report: Graph, result: Node) -> ResultKey:
-    def text(predicate: Node) -> str | None:
-        found = report.value(result, predicate)
-        return None if found is None else _term(found)
-
-    path = report.value(result, SH.resultPath)
-    return (
-        text(SH.focusNode) or BLANK,
-        None if path is None else _path(report, path),
-        text(SH.value),
-        text(SH.sourceShape) or BLANK,
-        text(SH.sourceConstraintComponent) or BLANK,
-        text(SH.resultSeverity) or _term(SH.Violation),
-    )
-
-
-def _term(node: Node) -> str:
-    from rdflib import BNode
-
-    return BLANK if isinstance(node, BNode) else node.n3()
-
-
-def _path(graph: Graph, path: Node) -> str:
-    try:
-        return path_text(graph, path, _term)
-    except Unsupported:
-        return BLANK
 
 
 def difference(case: Case, outcomes: dict[str, Outcome]) -> str:

@@ -201,11 +201,13 @@ def _expected_report(manifest: Graph, report: Node | None, name: str) -> Report:
     if not isinstance(conforms, Literal):
         raise ValueError(f"{name}: the expected report has no sh:conforms")
     results = manifest.objects(report, SH.result)
-    keys = [_expected_key(manifest, result) for result in results]
+    keys = [result_key(manifest, result) for result in results]
     return _report(bool(conforms.toPython()), keys)
 
 
-def _expected_key(manifest: Graph, result: Node) -> ResultKey:
+def result_key(manifest: Graph, result: Node) -> ResultKey:
+    """The comparison form of one sh:result node of a report graph."""
+
     def text(predicate: URIRef) -> str | None:
         found = manifest.value(result, predicate)
         return _text(found) if found is not None else None
